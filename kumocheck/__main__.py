@@ -1,0 +1,5 @@
+"""`python -m kumocheck`."""
+
+from kumocheck.cli import main
+
+raise SystemExit(main())

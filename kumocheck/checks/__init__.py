@@ -1,0 +1,80 @@
+"""The checks: each module judges one aspect of a `PolicyModel` and yields `Finding`s.
+
+A check is a function `check(context) -> Iterator[Finding]` registered in `ALL_CHECKS`.
+Rule metadata (code, default severity, documentation) lives in rules/rules.toml.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+import attrs
+
+from kumocheck.diagnostics import Fix
+from kumocheck.model import PolicyModel
+from kumocheck.schema.model import Schema
+from kumocheck.schema.validate import Validator
+from kumocheck.source import Span
+
+
+@attrs.frozen
+class Finding:
+    """A rule's verdict at one place, before codes and suppressions are applied."""
+
+    rule: str
+    file: str
+    span: Span
+    message: str
+    help: str | None = None
+    severity: str | None = None  # None: the rule's default
+    fix: Fix | None = None
+
+
+@attrs.frozen
+class CheckContext:
+    model: PolicyModel
+    schema: Schema
+    validator: Validator
+
+
+Check = Callable[[CheckContext], Iterator[Finding]]
+
+
+def all_checks() -> list[Check]:
+    """Every check, in a stable order."""
+    from kumocheck.checks import (
+        config_schema,
+        constructor_shadows_event,
+        duplicate_handler,
+        handler_arity,
+        nil_return,
+        on_inside_handler,
+        retry_exceeds_max_age,
+        table_return,
+        unbound_constructor,
+        unknown_api,
+        unknown_event,
+    )
+
+    return [
+        config_schema.check,
+        retry_exceeds_max_age.check,
+        unbound_constructor.check,
+        constructor_shadows_event.check,
+        unknown_event.check,
+        handler_arity.check,
+        duplicate_handler.check,
+        nil_return.check,
+        table_return.check,
+        on_inside_handler.check,
+        unknown_api.check,
+    ]
+
+
+def event_names(context: CheckContext) -> list[str]:
+    """Events fired by kumod, for suggestions."""
+    return sorted(context.schema.events)
+
+
+def bound_names(model: PolicyModel) -> list[str]:
+    return sorted({b.event for b in model.bindings if b.event is not None})

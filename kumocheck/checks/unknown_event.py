@@ -1,0 +1,42 @@
+"""unknown-event: `kumo.on` for a name KumoMTA never fires and nothing in the policy uses.
+
+kumo.on accepts any name, so a misspelled event is registered silently and never runs.
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from kumocheck.checks import CheckContext, Finding
+from kumocheck.helpers import helper_provides
+from kumocheck.schema.validate import nearest
+
+CLOSE = 0.85
+
+
+def check(context: CheckContext) -> Iterator[Finding]:
+    model = context.model
+    events = context.schema.events
+    referenced = {r.event for r in model.references if r.event is not None}
+    sure = model.references_complete
+    for binding in model.bindings:
+        name = binding.event
+        if name is None or name in events or name in referenced:
+            continue
+        if helper_provides(context.schema, model, name):
+            continue
+        if nearest(name, sorted(referenced)):
+            continue  # a near miss of a referenced name: unbound-constructor tells that story
+        guess = nearest(name, sorted(events))
+        if not sure and guess is None:
+            continue  # may be a constructor or task named by data we cannot see
+        spec = events.get(guess) if guess else None
+        where = "" if spec is None or spec.binary in ("kumod", "all") else f" ({spec.binary} only)"
+        yield Finding(
+            "unknown-event",
+            binding.file,
+            binding.name_span,
+            f"kumo.on('{name}') binds an event KumoMTA never fires and nothing in the policy references",
+            f"did you mean '{guess}'{where}?" if guess else "check the event name; custom_lua constructors must be named in make_queue_config",
+            severity=None if guess else "warning",  # a typo is sure; an unused custom name may be work in progress
+        )

@@ -1,0 +1,245 @@
+"""The `kumocheck` command line.
+
+Exit codes: 0 no findings, 1 findings, 2 usage error or unreadable input,
+3 internal error (a bug in kumocheck: please report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github", "junit", "plain")
+
+
+class UsageError(Exception):
+    """A bad option or input, reported in one line with exit code 2."""
+
+
+def _split_rules(values: list[str] | None) -> tuple[str, ...]:
+    out: list[str] = []
+    for value in values or ():
+        out.extend(part.strip() for part in value.split(",") if part.strip())
+    return tuple(out)
+
+
+def _version() -> str:
+    from kumocheck import __version__
+
+    return __version__
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kumocheck",
+        description="Static checker and ahead-of-time compiler for KumoMTA Lua policies.",
+        epilog="Exit codes: 0 no findings, 1 findings, 2 usage error or unreadable input, 3 internal error.",
+    )
+    parser.add_argument("--version", action="version", version=f"kumocheck {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    check = commands.add_parser("check", help="check policy files for mistakes kumod would only find at run time")
+    check.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: .); - reads stdin")
+    check.add_argument("--output-format", choices=OUTPUT_FORMATS, default=None, help="report format (default: full)")
+    check.add_argument("--select", action="append", metavar="RULES", help="only these rules (names or codes, comma-separated; code prefixes like KC1 work)")
+    check.add_argument("--ignore", action="append", metavar="RULES", help="skip these rules (names or codes, comma-separated)")
+    check.add_argument("--config", metavar="FILE", help="read settings from this kumocheck.toml or pyproject.toml")
+    check.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    check.add_argument("--policy-root", metavar="DIR", help="folder that require() names are relative to")
+    check.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin (for messages and per-file settings)")
+    check.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
+    check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
+    check.add_argument("--statistics", action="store_true", help="print a count of findings per rule instead of the findings")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in full output (default: auto; NO_COLOR is honoured)")
+
+    rule = commands.add_parser("rule", help="explain a rule")
+    rule.add_argument("name", nargs="?", metavar="NAME|CODE")
+    rule.add_argument("--all", action="store_true", help="list every rule")
+    rule.add_argument("--markdown", action="store_true", help="with --all: the full documentation as Markdown")
+
+    _add_optional_commands(commands)
+    return parser
+
+
+def _add_optional_commands(commands) -> None:
+    """Subcommands contributed by other parts of the package (compiler, server)."""
+    try:
+        from kumocheck.compiler.cli import add_commands
+    except ImportError:
+        pass
+    else:
+        add_commands(commands)
+    try:
+        from kumocheck.server_cli import add_commands as add_server
+    except ImportError:
+        pass
+    else:
+        add_server(commands)
+
+
+def _settings(args):
+    from kumocheck.config import Settings, find_config, load_settings
+
+    if args.config:
+        path = Path(args.config)
+        if not path.is_file():
+            raise UsageError(f"--config {args.config}: no such file")
+        settings = load_settings(path)
+    elif args.isolated:
+        settings = Settings()
+    else:
+        start = Path(args.stdin_filename).parent if args.stdin_filename else Path.cwd()
+        found = find_config(start if start.exists() else Path.cwd())
+        settings = load_settings(found) if found else Settings()
+    import attrs
+
+    changes = {}
+    if args.select:
+        changes["select"] = _split_rules(args.select)
+    if args.ignore:
+        changes["ignore"] = settings.ignore + _split_rules(args.ignore)
+    if args.policy_root:
+        root = Path(args.policy_root)
+        if not root.is_dir():
+            raise UsageError(f"--policy-root {args.policy_root}: not a directory")
+        changes["policy_root"] = root.resolve()
+    return attrs.evolve(settings, **changes) if changes else settings
+
+
+def _validate_rule_names(names: tuple[str, ...], option: str) -> None:
+    from kumocheck.schema.model import load_schema
+    from kumocheck.schema.validate import nearest
+
+    schema = load_schema()
+    codes = [r.code for r in schema.rules.values()]
+    for name in names:
+        if name.upper() == "ALL" or schema.rule(name) or any(c.lower().startswith(name.lower()) for c in codes):
+            continue
+        guess = nearest(name, sorted(schema.rules))
+        raise UsageError(
+            f"{option}: unknown rule '{name}'" + (f" (did you mean '{guess}'?)" if guess else "")
+        )
+
+
+def run_check(args) -> int:
+    from kumocheck.project import check_sources
+    from kumocheck.reports import RenderOptions, renderers
+    from kumocheck.source import decode_source
+
+    settings = _settings(args)
+    _validate_rule_names(settings.select, "--select")
+    _validate_rule_names(settings.ignore, "--ignore")
+    paths = [Path(p) for p in (args.paths or ["."])]
+    overlays = {}
+    shown = {}
+    if any(str(p) == "-" for p in paths):
+        if len(paths) != 1:
+            raise UsageError("- (stdin) cannot be combined with other paths")
+        name = args.stdin_filename or "stdin.lua"
+        data = sys.stdin.buffer.read()
+        target = Path(name)
+        overlays[target] = decode_source(name, data)
+        shown[target] = name
+        paths = [target]
+    elif args.stdin_filename:
+        raise UsageError("--stdin-filename needs - as the path")
+    report = check_sources(paths, settings, overlays, shown)
+    for error in report.errors:
+        print(f"kumocheck: {error}", file=sys.stderr)
+    output_format = args.output_format or "full"
+    render = renderers().get(output_format)
+    if render is None:
+        raise UsageError(f"--output-format {output_format}: not available in this installation")
+    color = _want_color(args.color) and not args.output_file and output_format == "full"
+    options = RenderOptions(color=color, statistics=args.statistics)
+    if args.statistics:
+        from kumocheck.reports.statistics import render as render_statistics
+
+        text = render_statistics(report, options)
+    else:
+        text = render(report, options)
+    if args.output_file:
+        try:
+            Path(args.output_file).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"-o {args.output_file}: {exc.strerror or exc}") from None
+    else:
+        sys.stdout.write(text)
+    if report.errors:
+        return EXIT_USAGE
+    if report.diagnostics and not args.exit_zero:
+        return EXIT_FINDINGS
+    return EXIT_CLEAN
+
+
+def _want_color(choice: str) -> bool:
+    if choice == "always":
+        return True
+    if choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def run_rule(args) -> int:
+    from kumocheck.docs import rule_markdown, rule_text
+    from kumocheck.schema.model import load_schema
+    from kumocheck.schema.validate import nearest
+
+    schema = load_schema()
+    if args.all:
+        if args.markdown:
+            sys.stdout.write(rule_markdown(schema))
+        else:
+            for spec in sorted(schema.rules.values(), key=lambda r: r.code):
+                print(f"{spec.code}  {spec.name:<28} {spec.severity:<8} {spec.summary}")
+        return EXIT_CLEAN
+    if not args.name:
+        raise UsageError("rule: give a rule name or code, or --all")
+    spec = schema.rule(args.name)
+    if spec is None:
+        guess = nearest(args.name, sorted(schema.rules))
+        raise UsageError(f"unknown rule '{args.name}'" + (f" (did you mean '{guess}'?)" if guess else ""))
+    sys.stdout.write(rule_text(spec))
+    return EXIT_CLEAN
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help, --version (0) or a usage error (2)
+        return int(exc.code or 0)
+    try:
+        if args.command == "check":
+            return run_check(args)
+        if args.command == "rule":
+            return run_rule(args)
+        if args.command is not None and hasattr(args, "run"):
+            return args.run(args)
+        parser.print_help()
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"kumocheck: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    except Exception as exc:  # the ConfigError of config.py lands here too
+        from kumocheck.config import ConfigError
+
+        if isinstance(exc, ConfigError):
+            print(f"kumocheck: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        print(
+            f"kumocheck: internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in kumocheck; please report it with the input that caused it.",
+            file=sys.stderr,
+        )
+        if os.environ.get("KUMOCHECK_DEBUG"):
+            raise
+        return EXIT_INTERNAL

@@ -1,0 +1,1 @@
+"""Ahead-of-time compiler: KumoMTA Lua policy -> Python module."""

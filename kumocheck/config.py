@@ -1,0 +1,112 @@
+"""Settings from `[tool.kumocheck]` in pyproject.toml or from kumocheck.toml."""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from pathlib import Path
+
+import attrs
+
+CONFIG_FILES = ("kumocheck.toml", "pyproject.toml")
+KNOWN_KEYS = {"select", "ignore", "per-file-ignores", "policy-root", "exclude", "extend-exclude"}
+DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".kumocheck_cache")
+
+
+class ConfigError(Exception):
+    """A configuration file or option that cannot be used (exit code 2)."""
+
+
+@attrs.frozen
+class Settings:
+    """What to check and how; every field has a command-line twin."""
+
+    select: tuple[str, ...] = ()  # empty: every rule
+    ignore: tuple[str, ...] = ()
+    per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    policy_root: Path | None = None
+    exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    config_file: Path | None = None
+
+    def ignored_for(self, path: str) -> tuple[str, ...]:
+        """Rules ignored for one file by `per-file-ignores` globs."""
+        found: list[str] = []
+        normal = path.replace("\\", "/")
+        for pattern, rules in self.per_file_ignores:
+            if fnmatch.fnmatch(normal, pattern) or fnmatch.fnmatch(Path(normal).name, pattern):
+                found.extend(rules)
+        return tuple(found)
+
+    def excluded(self, path: Path) -> bool:
+        return any(fnmatch.fnmatch(part, pattern) for part in path.parts for pattern in self.exclude)
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest kumocheck.toml, or pyproject.toml with a [tool.kumocheck] table."""
+    start = start.resolve()
+    for directory in [start, *start.parents]:
+        candidate = directory / "kumocheck.toml"
+        if candidate.is_file():
+            return candidate
+        candidate = directory / "pyproject.toml"
+        if candidate.is_file() and _has_tool_table(candidate):
+            return candidate
+    return None
+
+
+def _has_tool_table(path: Path) -> bool:
+    try:
+        return "kumocheck" in _read_toml(path).get("tool", {})
+    except ConfigError:
+        return False
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read configuration: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _strings(value: object, key: str, path: Path) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return tuple(value)
+    raise ConfigError(f"{path}: `{key}` must be a list of strings")
+
+
+def load_settings(path: Path) -> Settings:
+    """Read settings from a configuration file."""
+    data = _read_toml(path)
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("kumocheck", {})
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: [tool.kumocheck] must be a table")
+    unknown = set(data) - KNOWN_KEYS
+    if unknown:
+        raise ConfigError(
+            f"{path}: unknown option(s) {', '.join(sorted(unknown))}; known: {', '.join(sorted(KNOWN_KEYS))}"
+        )
+    per_file = data.get("per-file-ignores", {})
+    if not isinstance(per_file, dict):
+        raise ConfigError(f"{path}: `per-file-ignores` must be a table of glob = [rules]")
+    root = data.get("policy-root")
+    if root is not None and not isinstance(root, str):
+        raise ConfigError(f"{path}: `policy-root` must be a string")
+    exclude = DEFAULT_EXCLUDE + _strings(data.get("extend-exclude", []), "extend-exclude", path)
+    if "exclude" in data:
+        exclude = _strings(data["exclude"], "exclude", path)
+    return Settings(
+        select=_strings(data.get("select", []), "select", path),
+        ignore=_strings(data.get("ignore", []), "ignore", path),
+        per_file_ignores=tuple(
+            (glob, _strings(rules, f"per-file-ignores.{glob}", path)) for glob, rules in per_file.items()
+        ),
+        policy_root=(path.parent / root).resolve() if root else None,
+        exclude=exclude,
+        config_file=path,
+    )

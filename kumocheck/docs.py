@@ -1,0 +1,75 @@
+"""Rule documentation rendered from rules/rules.toml (for `kumocheck rule` and docs/rules.md)."""
+
+from __future__ import annotations
+
+from kumocheck.schema.model import RuleSpec, Schema
+
+DOCS_URL = "https://github.com/kumocheck/kumocheck/blob/main/docs/rules.md"
+
+
+def rule_anchor(spec: RuleSpec) -> str:
+    return f"{spec.code.lower()}-{spec.name}"
+
+
+def rule_url(spec: RuleSpec) -> str:
+    return f"{DOCS_URL}#{rule_anchor(spec)}"
+
+
+def rule_text(spec: RuleSpec) -> str:
+    """A rule's documentation for the terminal."""
+    parts = [
+        f"{spec.code} {spec.name} ({spec.severity})",
+        "",
+        spec.summary,
+        "",
+        "Why: " + spec.why,
+        "",
+        "Example:",
+        _indent(spec.example),
+    ]
+    if spec.example_fixed:
+        parts += ["Fixed:", _indent(spec.example_fixed)]
+    parts += ["Fix: " + spec.fix, ""]
+    return "\n".join(parts)
+
+
+def _indent(code: str) -> str:
+    return "\n".join("    " + line for line in code.strip("\n").splitlines()) + "\n"
+
+
+def rule_markdown(schema: Schema) -> str:
+    """docs/rules.md: every rule with what, why, example and fix."""
+    rules = sorted(schema.rules.values(), key=lambda r: r.code)
+    out = [
+        "# Rules",
+        "",
+        "Generated from `rules/rules.toml` by `kumocheck rule --all --markdown`; a test keeps",
+        "this page in step with the data. Silence a rule on one line with",
+        "`-- kumocheck: ignore[rule-name]`, or for a whole file with `-- kumocheck: ignore-file[rule-name]`.",
+        "",
+        "| code | name | severity | summary |",
+        "| --- | --- | --- | --- |",
+    ]
+    out += [f"| {r.code} | [{r.name}](#{rule_anchor(r)}) | {r.severity} | {r.summary} |" for r in rules]
+    for r in rules:
+        out += [
+            "",
+            f"## {r.code} {r.name}",
+            "",
+            f"**Default severity:** {r.severity}",
+            "",
+            f"**What:** {r.summary}",
+            "",
+            f"**Why:** {r.why}",
+            "",
+            "**Example:**",
+            "",
+            "```lua",
+            r.example.strip("\n"),
+            "```",
+            "",
+            f"**Fix:** {r.fix}",
+        ]
+        if r.example_fixed:
+            out += ["", "```lua", r.example_fixed.strip("\n"), "```"]
+    return "\n".join(out) + "\n"

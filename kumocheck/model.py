@@ -1,0 +1,1043 @@
+"""What a policy binds and configures, found by evaluating it abstractly.
+
+The `Interpreter` runs a policy the way kumod loads it — top-level code in order, then
+each event handler — over abstract values (`kumocheck.schema.values`): constants,
+tables, unions of possibilities and `Unknown`. It follows locals, file-level tables, map
+lookups, `a or b`, concatenation of constants, helper functions (evaluated per call with
+the caller's arguments) and `require`d modules. Anything it cannot know is `Unknown`,
+which no check ever reports.
+
+The result is a `PolicyModel`: every `kumo.on` binding, `make_queue_config` call site,
+custom_lua constructor and other event-name reference, `kumo.*` use and `require`.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import attrs
+from luaparser import astnodes as ast
+
+from kumocheck.schema.values import (
+    UNKNOWN,
+    Const,
+    Entry,
+    OneOf,
+    Opaque,
+    TableValue,
+    Unknown,
+    Value,
+    lua_repr,
+    one_of,
+    options,
+)
+from kumocheck.source import Span, span_of
+
+MAX_CALL_DEPTH = 8
+MAX_EVALUATIONS_PER_FUNCTION = 64
+BUILTIN_MODULES = {"kumo", "redis", "sqlite", "tsa", "proxy", "string", "table", "math", "os", "io", "utf8", "coroutine"}
+LOAD_DATA_FUNCTIONS = {"json_load", "toml_load", "yaml_load", "json_parse", "toml_parse", "yaml_parse"}
+
+
+# ---------------------------------------------------------------------------------
+# What the model records
+
+
+@attrs.define(eq=False)
+class FunctionInfo:
+    """A Lua function value: its node, its defining scope and file."""
+
+    node: Any
+    scope: "Scope"
+    file: str
+    name: str | None = None
+
+    @property
+    def params(self) -> list[str]:
+        return [arg.id for arg in self.node.args if isinstance(arg, ast.Name)]
+
+    @property
+    def variadic(self) -> bool:
+        return any(isinstance(arg, (ast.Varargs, ast.Dots)) for arg in self.node.args)
+
+    @property
+    def is_method(self) -> bool:
+        return isinstance(self.node, ast.Method)
+
+
+@attrs.define(eq=False)
+class Binding:
+    """A `kumo.on(name, handler)` call as it ran."""
+
+    file: str
+    span: Span
+    name: Value
+    name_span: Span
+    handler: FunctionInfo | None
+    inside_event: str | None  # the handler running when kumo.on was called
+    conditional: bool
+
+    @property
+    def event(self) -> str | None:
+        return _const_str(self.name)
+
+
+@attrs.define(eq=False)
+class ConfigCall:
+    """A `kumo.make_queue_config(arg)` call site and the value it received."""
+
+    file: str
+    span: Span
+    arg: Value
+    event: str | None
+
+
+@attrs.define(eq=False)
+class EventReference:
+    """A place that names an event to be fired: custom_lua constructor, spawn_task..."""
+
+    kind: str  # constructor | spawn_task | filter_event | log_disposition | keysource
+    file: str
+    span: Span
+    name: Value
+
+    @property
+    def event(self) -> str | None:
+        return _const_str(self.name)
+
+
+@attrs.define(eq=False)
+class ApiUse:
+    file: str
+    span: Span
+    path: tuple[str, ...]
+
+
+@attrs.define(eq=False)
+class RequireUse:
+    file: str
+    span: Span
+    module: str | None
+    resolved: Path | None
+
+
+@attrs.define(eq=False)
+class HandlerReturn:
+    """A `return` statement in the body of an event handler."""
+
+    file: str
+    span: Span
+    event: str
+    kind: str  # nil | table
+
+
+@attrs.define
+class PolicyModel:
+    """Everything the checks need to know about one policy (an entry file and its modules)."""
+
+    root_file: str
+    files: list[str] = attrs.Factory(list)
+    bindings: list[Binding] = attrs.Factory(list)
+    config_calls: list[ConfigCall] = attrs.Factory(list)
+    references: list[EventReference] = attrs.Factory(list)
+    api_uses: list[ApiUse] = attrs.Factory(list)
+    requires: list[RequireUse] = attrs.Factory(list)
+    returns: list[HandlerReturn] = attrs.Factory(list)
+    kumo_extensions: set[str] = attrs.Factory(set)
+    helper_modules: set[str] = attrs.Factory(set)
+    loads_data: bool = False
+    is_module: bool = False  # another file requires this one
+
+    @property
+    def unresolved_requires(self) -> list[RequireUse]:
+        return [r for r in self.requires if r.resolved is None and not _builtin_module(r.module)]
+
+    @property
+    def complete(self) -> bool:
+        """True when every binding and event reference of the policy is visible here."""
+        return (
+            not self.is_module
+            and not self.unresolved_requires
+            and all(b.event is not None for b in self.bindings)
+        )
+
+    @property
+    def references_complete(self) -> bool:
+        """True when every place naming an event is known (nothing comes from data)."""
+        return self.complete and not self.loads_data and all(r.event is not None for r in self.references)
+
+
+def _builtin_module(name: str | None) -> bool:
+    if name is None:
+        return False
+    return name in BUILTIN_MODULES or name.startswith("policy-extras.") or name.startswith("kumo.")
+
+
+def _const_str(value: Value) -> str | None:
+    if isinstance(value, Const) and isinstance(value.value, bytes):
+        return value.value.decode("utf-8", "replace")
+    if isinstance(value, Const) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
+        return lua_repr(value.value)
+    return None
+
+
+# ---------------------------------------------------------------------------------
+# Scopes
+
+
+@attrs.define(eq=False)
+class Variable:
+    name: str
+    value: Value
+    frame: "Frame"
+    closure_assigned: bool = False  # assigned from a function other than its own
+
+
+@attrs.define(eq=False)
+class Scope:
+    frame: "Frame"
+    parent: "Scope | None" = None
+    names: dict[str, Variable] = attrs.Factory(dict)
+
+    def lookup(self, name: str) -> Variable | None:
+        scope: Scope | None = self
+        while scope is not None:
+            found = scope.names.get(name)
+            if found is not None:
+                return found
+            scope = scope.parent
+        return None
+
+    def declare(self, name: str, value: Value) -> Variable:
+        variable = Variable(name, value, self.frame)
+        self.names[name] = variable
+        return variable
+
+
+@attrs.define(eq=False)
+class Frame:
+    """One function activation being evaluated."""
+
+    function: FunctionInfo | None
+    file: str
+    event: str | None  # set on a handler's own frame
+    varargs: Value = UNKNOWN
+    returns: list[Value] = attrs.Factory(list)
+
+
+class _Journal:
+    """Records variable writes inside one branch so that branches can be merged."""
+
+    def __init__(self) -> None:
+        self.old: dict[Variable, Value] = {}
+
+    def note(self, variable: Variable) -> None:
+        self.old.setdefault(variable, variable.value)
+
+
+# ---------------------------------------------------------------------------------
+# The interpreter
+
+
+class Interpreter:
+    """Evaluates one policy: an entry file plus the modules it requires."""
+
+    def __init__(
+        self,
+        model: PolicyModel,
+        load_module: Callable[[str, str], tuple[str, ast.Chunk] | None],
+        resolve_module: Callable[[str, str], Path | None],
+        tainted: set[tuple] | None = None,
+    ):
+        self.model = model
+        self.tainted = tainted if tainted is not None else set()
+        self._load_module = load_module
+        self._resolve_module = resolve_module
+        self.globals: dict[str, Variable] = {}
+        self._global_frame = Frame(None, model.root_file, None)
+        self._modules: dict[Path, Value] = {}
+        self._journals: list[_Journal] = []
+        self._conditional = 0
+        self._loop = 0
+        self._stack: list[Frame] = []
+        self._call_depth = 0
+        self._evaluations: dict[int, int] = {}
+        self._pending_handlers: list[Binding] = []
+        self._pending_keys: set[tuple] = set()
+        self._guarded = 0  # enclosing branches and loops, across calls too
+        self._functions: dict[int, FunctionInfo] = {}
+        self._evaluated: set[int] = set()
+        self._seen: set[tuple] = set()
+        self.recording = True
+
+    # -- driving ------------------------------------------------------------------
+
+    def run(self, file: str, chunk: ast.Chunk) -> None:
+        """Load the policy, then run every handler and every function not yet run."""
+        self.model.files.append(file)
+        self._run_chunk(file, chunk)
+        done = 0
+        while done < len(self._pending_handlers):
+            binding = self._pending_handlers[done]
+            done += 1
+            if binding.handler is not None:
+                self._call_function(binding.handler, None, event=binding.event or "?")
+        for key, info in list(self._functions.items()):
+            if key not in self._evaluated:
+                self._call_function(info, None, event=None)
+
+    def _run_chunk(self, file: str, chunk: ast.Chunk) -> Value:
+        frame = Frame(None, file, None)
+        scope = Scope(frame)
+        self._stack.append(frame)
+        try:
+            self._block(chunk.body, scope)
+        except _Return:
+            pass
+        finally:
+            self._stack.pop()
+        return one_of(frame.returns) if frame.returns else Const(None)
+
+    @property
+    def frame(self) -> Frame:
+        return self._stack[-1]
+
+    @property
+    def current_event(self) -> str | None:
+        for frame in reversed(self._stack):
+            if frame.event is not None:
+                return frame.event
+        return None
+
+    def _record(self, bucket: list, item: Any, key: tuple) -> None:
+        if not self.recording or key in self._seen:
+            return
+        self._seen.add(key)
+        bucket.append(item)
+
+    # -- statements ---------------------------------------------------------------
+
+    def _block(self, block: ast.Block, scope: Scope) -> None:
+        for statement in block.body:
+            self._statement(statement, scope)
+
+    def _statement(self, node: Any, scope: Scope) -> None:
+        method = getattr(self, "_stmt_" + type(node).__name__, None)
+        if method is not None:
+            method(node, scope)
+        elif isinstance(node, (ast.Call, ast.Invoke)):
+            self._expr(node, scope)
+
+    def _stmt_LocalAssign(self, node: ast.LocalAssign, scope: Scope) -> None:  # noqa: N802
+        values = self._expr_list(node.values or [], scope, len(node.targets))
+        for target, value in zip(node.targets, values):
+            scope.declare(target.id, value)
+
+    def _stmt_Assign(self, node: ast.Assign, scope: Scope) -> None:  # noqa: N802
+        values = self._expr_list(node.values, scope, len(node.targets))
+        for target, value in zip(node.targets, values):
+            self._assign(target, value, scope, node)
+
+    def _assign(self, target: Any, value: Value, scope: Scope, statement: Any) -> None:
+        if self._loop:
+            value = UNKNOWN  # values built in loops are never judged
+        if isinstance(target, ast.Name):
+            variable = scope.lookup(target.id)
+            if variable is None:
+                variable = self.globals.get(target.id)
+                if variable is None:
+                    variable = Variable(target.id, Const(None), self._global_frame)
+                    self.globals[target.id] = variable
+            self._write(variable, value)
+            return
+        if isinstance(target, ast.Index):
+            base = self._expr(target.value, scope)
+            key = self._index_key(target, scope)
+            for option in options(base):
+                if isinstance(option, TableValue):
+                    option.set(key, value, span_of(statement), merge=bool(self._conditional or self._loop))
+                elif isinstance(option, Opaque) and option.kind == "module" and option.detail == ("kumo",):
+                    name = _const_str(key)
+                    if name:
+                        self.model.kumo_extensions.add(name)
+
+    def _taint_key(self, variable: Variable) -> tuple:
+        frame = variable.frame
+        if frame is self._global_frame:
+            return ("global", variable.name)
+        owner = id(frame.function.node) if frame.function is not None else ("chunk", frame.file)
+        return (owner, variable.name)
+
+    def _write(self, variable: Variable, value: Value) -> None:
+        if variable.frame is not self.frame and (
+            variable.frame is not self._global_frame or self.frame.function is not None
+        ):
+            self.tainted.add(self._taint_key(variable))  # assigned from another function
+        for journal in self._journals:
+            journal.note(variable)
+        variable.value = value
+
+    def _read(self, variable: Variable) -> Value:
+        if variable.frame is not self.frame and self._taint_key(variable) in self.tainted:
+            return UNKNOWN
+        return variable.value
+
+    def _stmt_LocalFunction(self, node: ast.LocalFunction, scope: Scope) -> None:  # noqa: N802
+        variable = scope.declare(node.name.id, UNKNOWN)
+        variable.value = self._function_value(node, scope, node.name.id)
+
+    def _stmt_Function(self, node: ast.Function, scope: Scope) -> None:  # noqa: N802
+        value = self._function_value(node, scope, _dotted(node.name))
+        self._assign(node.name, value, scope, node)
+
+    def _stmt_Method(self, node: ast.Method, scope: Scope) -> None:  # noqa: N802
+        value = self._function_value(node, scope, f"{_dotted(node.source)}:{node.name.id}")
+        base = self._expr(node.source, scope)
+        for option in options(base):
+            if isinstance(option, TableValue):
+                option.set(Const(node.name.id.encode()), value, span_of(node), merge=bool(self._conditional))
+
+    def _stmt_Return(self, node: ast.Return, scope: Scope) -> None:  # noqa: N802
+        values = node.values or []
+        frame = self.frame
+        if values:
+            first = self._expr_list(values, scope, 1)[0]
+            frame.returns.append(first)
+            if frame.event is not None and frame.function is not None:
+                self._note_handler_return(node, values, first, frame)
+        else:
+            frame.returns.append(_NOTHING)
+        if not self._conditional and not self._loop:
+            raise _Return()
+
+    def _note_handler_return(self, node: Any, values: list, first: Value, frame: Frame) -> None:
+        kind = None
+        if len(values) == 1 and isinstance(values[0], ast.Nil):
+            kind = "nil"
+        elif all(isinstance(v, TableValue) for v in options(first)):
+            kind = "table"
+        if kind:
+            span = span_of(node)
+            self._record(
+                self.model.returns,
+                HandlerReturn(frame.file, span, frame.event, kind),
+                ("return", frame.file, span, frame.event),
+            )
+
+    def _stmt_If(self, node: Any, scope: Scope) -> None:  # noqa: N802
+        branches: list[ast.Block] = []
+        current: Any = node
+        while isinstance(current, (ast.If, ast.ElseIf)):
+            self._expr(current.test, scope)
+            branches.append(current.body)
+            current = current.orelse
+        has_else = current is not None
+        if has_else:
+            branches.append(current)
+        self._branches(branches, scope, exhaustive=has_else)
+
+    def _branches(self, blocks: list[ast.Block], scope: Scope, exhaustive: bool) -> None:
+        outcomes: list[dict[Variable, Value]] = []
+        touched: dict[Variable, Value] = {}
+        self._conditional += 1
+        self._guarded += 1
+        try:
+            for block in blocks:
+                journal = _Journal()
+                self._journals.append(journal)
+                try:
+                    self._block(block, Scope(scope.frame, scope))
+                except _Return:
+                    pass
+                finally:
+                    self._journals.pop()
+                outcomes.append({variable: variable.value for variable in journal.old})
+                for variable, old in journal.old.items():
+                    touched.setdefault(variable, old)
+                    variable.value = old
+        finally:
+            self._conditional -= 1
+            self._guarded -= 1
+        for variable, old in touched.items():
+            possible = [outcome.get(variable, old) for outcome in outcomes]
+            if not exhaustive:
+                possible.append(old)
+            self._write(variable, one_of(possible))
+
+    def _loop_body(self, block: ast.Block, scope: Scope) -> None:
+        journal = _Journal()
+        self._journals.append(journal)
+        self._loop += 1
+        self._guarded += 1
+        try:
+            self._block(block, scope)
+        except (_Return, _Break):
+            pass
+        finally:
+            self._loop -= 1
+            self._guarded -= 1
+            self._journals.pop()
+        for variable in journal.old:
+            self._write(variable, UNKNOWN)
+
+    def _stmt_While(self, node: ast.While, scope: Scope) -> None:  # noqa: N802
+        self._expr(node.test, scope)
+        self._loop_body(node.body, Scope(scope.frame, scope))
+
+    def _stmt_Repeat(self, node: ast.Repeat, scope: Scope) -> None:  # noqa: N802
+        inner = Scope(scope.frame, scope)
+        self._loop_body(node.body, inner)
+        self._expr(node.test, inner)
+
+    def _stmt_Fornum(self, node: ast.Fornum, scope: Scope) -> None:  # noqa: N802
+        for part in (node.start, node.stop, node.step):
+            if part is not None:
+                self._expr(part, scope)
+        inner = Scope(scope.frame, scope)
+        inner.declare(node.target.id, UNKNOWN)
+        self._loop_body(node.body, inner)
+
+    def _stmt_Forin(self, node: ast.Forin, scope: Scope) -> None:  # noqa: N802
+        self._expr_list(node.iter, scope, 1)
+        inner = Scope(scope.frame, scope)
+        for target in node.targets:
+            inner.declare(target.id, UNKNOWN)
+        self._loop_body(node.body, inner)
+
+    def _stmt_Do(self, node: ast.Do, scope: Scope) -> None:  # noqa: N802
+        self._block(node.body, Scope(scope.frame, scope))
+
+    def _stmt_Break(self, node: Any, scope: Scope) -> None:  # noqa: N802
+        if not self._conditional:
+            raise _Break()
+
+    # -- expressions --------------------------------------------------------------
+
+    def _expr_list(self, nodes: list, scope: Scope, want: int) -> list[Value]:
+        values = [self._expr(node, scope) for node in nodes]
+        while len(values) < want:
+            last_is_multi = nodes and isinstance(nodes[-1], (ast.Call, ast.Invoke, ast.Varargs, ast.Dots))
+            values.append(UNKNOWN if last_is_multi else Const(None))
+        return values
+
+    def _expr(self, node: Any, scope: Scope) -> Value:
+        method = getattr(self, "_expr_" + type(node).__name__, None)
+        if method is not None:
+            return method(node, scope)
+        if isinstance(node, ast.BinaryOp):
+            return self._binary(node, scope)
+        if isinstance(node, ast.UnaryOp):
+            operand = self._expr(node.operand, scope)
+            return _fold_unary(node, operand)
+        return UNKNOWN
+
+    def _expr_Nil(self, node: Any, scope: Scope) -> Value:  # noqa: N802
+        return Const(None, span_of(node))
+
+    def _expr_TrueExpr(self, node: Any, scope: Scope) -> Value:  # noqa: N802
+        return Const(True, span_of(node))
+
+    def _expr_FalseExpr(self, node: Any, scope: Scope) -> Value:  # noqa: N802
+        return Const(False, span_of(node))
+
+    def _expr_Number(self, node: ast.Number, scope: Scope) -> Value:  # noqa: N802
+        number = node.n
+        if isinstance(number, int) and not -(2**63) <= number < 2**63:
+            text = (node._first_token.text if node._first_token else "").lower()
+            if text.startswith("0x"):
+                number = (number + 2**63) % 2**64 - 2**63
+            else:
+                number = float(number)
+        return Const(number, span_of(node))
+
+    def _expr_String(self, node: ast.String, scope: Scope) -> Value:  # noqa: N802
+        raw = node.s if isinstance(node.s, bytes) else str(node.s).encode()
+        return Const(raw, span_of(node))
+
+    def _expr_Varargs(self, node: Any, scope: Scope) -> Value:  # noqa: N802
+        return self.frame.varargs
+
+    _expr_Dots = _expr_Varargs
+
+    def _expr_Name(self, node: ast.Name, scope: Scope) -> Value:  # noqa: N802
+        variable = scope.lookup(node.id)
+        if variable is not None:
+            return self._read(variable)
+        variable = self.globals.get(node.id)
+        if variable is not None:
+            return self._read(variable)
+        if node.id == "kumo":
+            return Opaque("module", span_of(node), ("kumo",))
+        if node.id in BUILTIN_MODULES:
+            return Opaque("stdlib", span_of(node), (node.id,))
+        return UNKNOWN
+
+    def _expr_Table(self, node: ast.Table, scope: Scope) -> Value:  # noqa: N802
+        table = TableValue(origin=span_of(node))
+        position = 0
+        for index, field in enumerate(node.fields):
+            value = self._expr(field.value, scope)
+            field_span = span_of(field)
+            if field.key is None:
+                is_last = index == len(node.fields) - 1
+                if is_last and isinstance(field.value, (ast.Call, ast.Invoke, ast.Varargs, ast.Dots)):
+                    table.open = True
+                position += 1
+                table.entries.append(Entry(Const(position), value, field_span))
+                continue
+            if isinstance(field.key, ast.Name) and not field.between_brackets:
+                key: Value = Const(field.key.id.encode())
+            else:
+                key = self._expr(field.key, scope)
+            if not isinstance(key, Const):
+                table.open = True
+                continue
+            if isinstance(key.value, float) and key.value.is_integer():
+                key = Const(int(key.value))
+            table.entries.append(Entry(key, value, _key_span(field, field_span)))
+        return table
+
+    def _expr_AnonymousFunction(self, node: Any, scope: Scope) -> Value:  # noqa: N802
+        return self._function_value(node, scope, None)
+
+    def _function_value(self, node: Any, scope: Scope, name: str | None) -> Value:
+        info = self._functions.get(id(node))
+        if info is None or info.scope is not scope:
+            info = FunctionInfo(node, scope, self.frame.file, name)
+            self._functions.setdefault(id(node), info)
+        return Opaque("function", span_of(node), info)
+
+    def _index_key(self, node: ast.Index, scope: Scope) -> Value:
+        if node.notation == ast.IndexNotation.DOT and isinstance(node.idx, ast.Name):
+            return Const(node.idx.id.encode(), span_of(node.idx))
+        return self._expr(node.idx, scope)
+
+    def _expr_Index(self, node: ast.Index, scope: Scope) -> Value:  # noqa: N802
+        base = self._expr(node.value, scope)
+        key = self._index_key(node, scope)
+        results: list[Value] = []
+        for option in options(base):
+            results.append(self._index(option, key, node))
+        return one_of(results)
+
+    def _index(self, base: Value, key: Value, node: Any) -> Value:
+        if isinstance(base, TableValue):
+            if isinstance(key, Const):
+                entry = base.get(key.value)
+                if entry is not None and not base.open:
+                    return entry.value
+                if entry is not None:
+                    return one_of([entry.value, UNKNOWN])
+                return UNKNOWN
+            values = [entry.value for entry in base.entries]
+            return one_of(values + [UNKNOWN]) if values else UNKNOWN
+        if isinstance(base, Opaque) and base.kind == "module":
+            name = _const_str(key)
+            if name is None:
+                return UNKNOWN
+            path = base.detail + (name,)
+            if path[0] == "kumo":
+                span = span_of(node)
+                if span is not None:
+                    self._record(
+                        self.model.api_uses, ApiUse(self.frame.file, span, path[1:]), ("api", self.frame.file, span)
+                    )
+            return Opaque("module", span_of(node), path)
+        return UNKNOWN
+
+    def _binary(self, node: Any, scope: Scope) -> Value:
+        if isinstance(node, (ast.AndLoOp, ast.OrLoOp)):
+            left = self._expr(node.left, scope)
+            right = self._expr(node.right, scope)
+            return _logical(node, left, right)
+        left = self._expr(node.left, scope)
+        right = self._expr(node.right, scope)
+        return _fold_binary(node, left, right)
+
+    # -- calls --------------------------------------------------------------------
+
+    def _expr_Invoke(self, node: ast.Invoke, scope: Scope) -> Value:  # noqa: N802
+        source = self._expr(node.source, scope)
+        args = [source] + [self._expr(arg, scope) for arg in node.args]
+        method = node.func.id if isinstance(node.func, ast.Name) else None
+        results = []
+        for option in options(source):
+            callee = self._index(option, Const(method.encode()) if method else UNKNOWN, node) if option is not UNKNOWN else UNKNOWN
+            results.append(self._call(callee, args, node, scope))
+        return one_of(results) if results else UNKNOWN
+
+    def _expr_Call(self, node: ast.Call, scope: Scope) -> Value:  # noqa: N802
+        callee = self._expr(node.func, scope)
+        args = [self._expr(arg, scope) for arg in node.args]
+        results = [self._call(option, args, node, scope) for option in options(callee)]
+        return one_of(results) if results else UNKNOWN
+
+    def _call(self, callee: Value, args: list[Value], node: Any, scope: Scope) -> Value:
+        if isinstance(callee, Opaque) and callee.kind == "module":
+            return self._call_api(callee.detail, args, node)
+        if isinstance(callee, Opaque) and callee.kind == "function":
+            return self._call_function(callee.detail, args, event=None)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "require":
+            return self._require(args, node)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("tostring", "tonumber"):
+            return _fold_conversion(node.func.id, args, span_of(node))
+        for arg in args:
+            _escape(arg)
+        return UNKNOWN
+
+    def _call_function(self, info: FunctionInfo, args: list[Value] | None, event: str | None) -> Value:
+        key = id(info.node)
+        self._evaluated.add(key)
+        count = self._evaluations.get(key, 0)
+        if count >= MAX_EVALUATIONS_PER_FUNCTION or self._call_depth >= MAX_CALL_DEPTH:
+            for arg in args or ():
+                _escape(arg)
+            return UNKNOWN
+        if any(frame.function is not None and frame.function.node is info.node for frame in self._stack):
+            return UNKNOWN  # recursion
+        self._evaluations[key] = count + 1
+        frame = Frame(info, info.file, event)
+        scope = Scope(frame, info.scope)
+        params = list(info.params)
+        given = list(args) if args is not None else []
+        if info.is_method:
+            params.insert(0, "self")
+        for index, name in enumerate(params):
+            scope.declare(name, given[index] if index < len(given) else (Const(None) if args is not None else UNKNOWN))
+        frame.varargs = UNKNOWN
+        saved = (self._conditional, self._loop, self._journals)
+        self._conditional, self._loop, self._journals = 0, 0, []
+        self._stack.append(frame)
+        self._call_depth += 1
+        try:
+            self._block(info.node.body, scope)
+        except (_Return, _Break):
+            pass
+        finally:
+            self._call_depth -= 1
+            self._stack.pop()
+            self._conditional, self._loop, self._journals = saved
+        values = [v for v in frame.returns if v is not _NOTHING]
+        if not frame.returns or len(values) < len(frame.returns):
+            values.append(Const(None))
+        return one_of(values)
+
+    def _require(self, args: list[Value], node: Any) -> Value:
+        name = _const_str(args[0]) if args else None
+        span = span_of(node)
+        file = self.frame.file
+        if name == "kumo":
+            self._record(self.model.requires, RequireUse(file, span, name, None), ("req", file, span))
+            return Opaque("module", span, ("kumo",))
+        resolved = self._resolve_module(name, file) if name else None
+        self._record(self.model.requires, RequireUse(file, span, name, resolved), ("req", file, span))
+        if name and name.startswith("policy-extras."):
+            self.model.helper_modules.add(name)
+            if name not in ("policy-extras.policy_utils", "policy-extras.typing"):
+                self.model.loads_data = True  # helpers configured from data files
+        if resolved is None:
+            return UNKNOWN
+        if resolved in self._modules:
+            return self._modules[resolved]
+        self._modules[resolved] = UNKNOWN  # a require cycle sees an unknown module
+        loaded = self._load_module(name, file)
+        if loaded is None:
+            return UNKNOWN
+        module_file, chunk = loaded
+        if module_file not in self.model.files:
+            self.model.files.append(module_file)
+        saved = (self._conditional, self._loop, self._journals)
+        self._conditional, self._loop, self._journals = 0, 0, []
+        try:
+            value = self._run_chunk(module_file, chunk)
+        finally:
+            self._conditional, self._loop, self._journals = saved
+        self._modules[resolved] = value
+        return value
+
+    def _call_api(self, path: tuple[str, ...], args: list[Value], node: Any) -> Value:
+        span = span_of(node)
+        file = self.frame.file
+        name = ".".join(path[1:])
+        first = args[0] if args else Const(None)
+        if name == "on":
+            handler_value = args[1] if len(args) > 1 else UNKNOWN
+            handler = handler_value.detail if isinstance(handler_value, Opaque) and handler_value.kind == "function" else None
+            name_node = node.args[0] if node.args else node
+            binding = Binding(
+                file,
+                span,
+                first,
+                span_of(name_node) or span,
+                handler,
+                self.current_event,
+                bool(self._guarded),
+            )
+            key = ("on", file, span, id(handler.node) if handler else None)
+            self._record(self.model.bindings, binding, key)
+            if key not in self._pending_keys:
+                self._pending_keys.add(key)
+                self._pending_handlers.append(binding)
+            return Const(None)
+        if name == "make_queue_config":
+            self._record(
+                self.model.config_calls,
+                ConfigCall(file, span, first, self.current_event),
+                ("cfg", file, span, id(first)),
+            )
+            self._collect_constructors(first, file)
+            return Opaque("config", span)
+        if name == "spawn_task":
+            self._reference_field(first, "event_name", "spawn_task", file)
+        elif name == "configure_local_logs":
+            self._reference_field(first, "filter_event", "filter_event", file)
+        elif name == "configure_log_disposition_hook":
+            for option in options(first):
+                if isinstance(option, TableValue):
+                    entry = option.get(b"name")
+                    if entry is not None:
+                        value = entry.value
+                        text = _const_str(value)
+                        ref_name = Const(f"log_disposition_{text}".encode()) if text is not None else UNKNOWN
+                        self._add_reference("log_disposition", file, entry.origin or span, ref_name)
+        elif path[-1] in LOAD_DATA_FUNCTIONS or path[1:2] == ("secrets",):
+            self.model.loads_data = True
+        for arg in args:
+            _escape(arg)
+        if name != "spawn_task":
+            for arg in args:
+                self._collect_keysource(arg, file)
+        if path[-1] in ("json_parse", "json_load", "toml_load", "toml_parse", "yaml_load", "yaml_parse"):
+            return UNKNOWN
+        return UNKNOWN
+
+    def _reference_field(self, value: Value, field: str, kind: str, file: str) -> None:
+        for option in options(value):
+            if isinstance(option, TableValue):
+                entry = option.get(field.encode())
+                if entry is not None:
+                    for name in options(entry.value):
+                        self._add_reference(kind, file, _origin_span(name) or entry.origin, name)
+            elif not isinstance(option, Const):
+                self._add_reference(kind, file, None, UNKNOWN)
+
+    def _collect_keysource(self, value: Value, file: str, depth: int = 0) -> None:
+        """`event_name = ...` anywhere in a table handed to kumo (keysources nest)."""
+        if depth > 4:
+            return
+        for option in options(value):
+            if not isinstance(option, TableValue):
+                continue
+            entry = option.get(b"event_name")
+            if entry is not None:
+                for name in options(entry.value):
+                    self._add_reference("keysource", file, _origin_span(name) or entry.origin, name)
+            for child in option.entries:
+                if child is not entry:
+                    self._collect_keysource(child.value, file, depth + 1)
+
+    def _collect_constructors(self, config: Value, file: str) -> None:
+        for option in options(config):
+            if not isinstance(option, TableValue):
+                continue
+            protocol = option.get(b"protocol")
+            if protocol is None:
+                continue
+            for proto in options(protocol.value):
+                if not isinstance(proto, TableValue):
+                    continue
+                custom = proto.get(b"custom_lua")
+                if custom is None:
+                    continue
+                for lua in options(custom.value):
+                    if isinstance(lua, TableValue):
+                        entry = lua.get(b"constructor")
+                        if entry is None and lua.positional():
+                            entry = lua.positional()[0]
+                        if entry is not None:
+                            for name in options(entry.value):
+                                self._add_reference("constructor", file, _origin_span(name) or entry.origin, name)
+                    elif isinstance(lua, Unknown):
+                        self._add_reference("constructor", file, None, UNKNOWN)
+
+    def _add_reference(self, kind: str, file: str, span: Span | None, name: Value) -> None:
+        if isinstance(name, Const) and name.value is None:
+            return
+        if not isinstance(name, Const):
+            name = UNKNOWN
+        key = ("ref", kind, file, span, _const_str(name))
+        self._record(self.model.references, EventReference(kind, file, span, name), key)
+
+
+class _Return(Exception):
+    """Unwinds an unconditional `return`."""
+
+
+class _Break(Exception):
+    """Unwinds an unconditional `break`."""
+
+
+_NOTHING = Unknown()  # marks a bare `return`
+
+
+def _dotted(node: Any) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Index) and isinstance(node.idx, ast.Name):
+        return f"{_dotted(node.value)}.{node.idx.id}"
+    return "?"
+
+
+def _key_span(field: ast.Field, fallback: Span | None) -> Span | None:
+    """The span of the key of a `key = value` field."""
+    token = field._first_token
+    if token is None:
+        return fallback
+    if token.text == "[" and field.key is not None:
+        return span_of(field.key, fallback)
+    return Span(token.line, token.column + 1, token.line, token.column + 1 + len(token.text))
+
+
+def _origin_span(value: Value) -> Span | None:
+    origin = getattr(value, "origin", None)
+    return origin if isinstance(origin, Span) else None
+
+
+def _escape(value: Value) -> None:
+    """A table handed to unknown code may gain keys we cannot see."""
+    for option in options(value):
+        if isinstance(option, TableValue) and not option.open:
+            option.open = True
+
+
+def _truthy(value: Value) -> bool | None:
+    if isinstance(value, Const):
+        return value.value is not None and value.value is not False
+    if isinstance(value, (TableValue, Opaque)):
+        return True
+    return None
+
+
+def _logical(node: Any, left: Value, right: Value) -> Value:
+    results: list[Value] = []
+    is_and = isinstance(node, ast.AndLoOp)
+    for option in options(left):
+        truth = _truthy(option)
+        if truth is None:
+            results.extend([option, right])
+        elif truth:
+            results.append(right if is_and else option)
+        else:
+            results.append(option if is_and else right)
+    return one_of(results)
+
+
+def _number(value: Value) -> int | float | None:
+    if isinstance(value, Const) and isinstance(value.value, (int, float)) and not isinstance(value.value, bool):
+        return value.value
+    return None
+
+
+def _wrap(number: int) -> int:
+    return (number + 2**63) % 2**64 - 2**63
+
+
+def _tostring(value: Value) -> bytes | None:
+    if not isinstance(value, Const):
+        return None
+    raw = value.value
+    if isinstance(raw, bytes):
+        return raw
+    if isinstance(raw, bool) or raw is None:
+        return None
+    if isinstance(raw, int):
+        return str(raw).encode()
+    return lua_repr(raw).replace("math.huge", "inf").replace("0/0", "nan").encode() if math.isfinite(raw) else (
+        b"inf" if raw > 0 else b"-inf" if raw < 0 else b"nan"
+    )
+
+
+def _fold_binary(node: Any, left: Value, right: Value) -> Value:
+    span = span_of(node)
+    if isinstance(node, ast.Concat):
+        if isinstance(left, OneOf) or isinstance(right, OneOf):
+            combos = [
+                _fold_binary(node, a, b) for a in options(left) for b in options(right)
+            ]
+            return one_of(combos) if len(combos) <= 16 else UNKNOWN
+        a, b = _tostring(left), _tostring(right)
+        if a is not None and b is not None:
+            return Const(a + b, span)
+        return UNKNOWN
+    x, y = _number(left), _number(right)
+    if x is None or y is None:
+        return UNKNOWN
+    try:
+        both_int = isinstance(x, int) and isinstance(y, int)
+        if isinstance(node, ast.AddOp):
+            return Const(_wrap(x + y) if both_int else float(x) + float(y), span)
+        if isinstance(node, ast.SubOp):
+            return Const(_wrap(x - y) if both_int else float(x) - float(y), span)
+        if isinstance(node, ast.MultOp):
+            return Const(_wrap(x * y) if both_int else float(x) * float(y), span)
+        if isinstance(node, ast.FloatDivOp):
+            if y == 0:
+                return UNKNOWN
+            return Const(float(x) / float(y), span)
+        if isinstance(node, ast.FloorDivOp):
+            if y == 0:
+                return UNKNOWN
+            return Const(_wrap(x // y) if both_int else float(math.floor(float(x) / float(y))), span)
+        if isinstance(node, ast.ModOp):
+            if y == 0:
+                return UNKNOWN
+            return Const(_wrap(x % y) if both_int else math.fmod(float(x), float(y)) if False else float(x) % float(y), span)
+        if isinstance(node, ast.ExpoOp):
+            return Const(float(x) ** float(y), span)
+    except (OverflowError, ValueError, ZeroDivisionError):
+        return UNKNOWN
+    return UNKNOWN
+
+
+def _fold_unary(node: Any, operand: Value) -> Value:
+    span = span_of(node)
+    if isinstance(node, ast.UMinusOp):
+        number = _number(operand)
+        if number is None:
+            return UNKNOWN
+        return Const(_wrap(-number) if isinstance(number, int) else -number, span)
+    if isinstance(node, ast.ULNotOp):
+        truth = _truthy(operand)
+        return UNKNOWN if truth is None else Const(not truth, span)
+    return UNKNOWN
+
+
+def _fold_conversion(name: str, args: list[Value], span: Span | None) -> Value:
+    if not args or not isinstance(args[0], Const):
+        return UNKNOWN
+    if name == "tostring":
+        text = _tostring(args[0])
+        return Const(text, span) if text is not None else UNKNOWN
+    raw = args[0].value
+    if len(args) > 1:
+        base = _number(args[1])
+        if isinstance(raw, bytes) and isinstance(base, int) and 2 <= base <= 36:
+            try:
+                return Const(int(raw.decode().strip().lower(), base), span)
+            except ValueError:
+                return Const(None, span)
+        return UNKNOWN
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return Const(raw, span)
+    return UNKNOWN
+
+
+def iter_functions(chunk: ast.Chunk) -> Iterator[Any]:
+    """Every function node of a chunk (for checks that look at syntax only)."""
+    from luaparser import ast as luaast
+
+    for node in luaast.walk(chunk):
+        if isinstance(node, (ast.Function, ast.LocalFunction, ast.Method, ast.AnonymousFunction)):
+            yield node

@@ -1,0 +1,226 @@
+"""Parse Lua 5.4 source into luaparser's AST, turning every failure into a `SyntaxProblem`.
+
+luaparser's own `ast.parse` prints lexer errors to stderr, loses the position of many
+parser errors and recurses without bound. This module drives the same ANTLR lexer,
+parser and AST builder itself:
+
+* two-stage prediction: the fast SLL mode first, the full LL mode only when SLL
+  fails (the standard ANTLR lever; both accept exactly the same language);
+* the first syntax error is kept with its line and column;
+* nesting is bounded like Lua's own parser (LUAI_MAXCCALLS = 200 levels), checked
+  on the token stream before the recursive parser runs, and the recursive stages run
+  on a thread with a large stack so that accepted input can never overflow it.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Callable, TypeVar
+
+import attrs
+from antlr4 import CommonTokenStream, InputStream, Token
+from antlr4.atn.PredictionMode import PredictionMode
+from antlr4.error.ErrorListener import ErrorListener
+from antlr4.error.ErrorStrategy import BailErrorStrategy, DefaultErrorStrategy
+from antlr4.error.Errors import ParseCancellationException
+from luaparser import astnodes
+from luaparser.builder import BuilderVisitor
+from luaparser.parser.LuaLexer import LuaLexer
+from luaparser.parser.LuaParser import LuaParser
+
+#: Lua's own limit on nested syntactic levels ("chunk has too many syntax levels").
+MAX_NESTING = 200
+_STACK_BYTES = 512 * 1024 * 1024
+_RECURSION_LIMIT = 200_000
+_COMMENT_CHANNEL = 2
+_OPENERS = {"(", "{", "[", "function", "do", "then", "repeat"}
+_CLOSERS = {")", "}", "]", "end", "until"}
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class SyntaxProblem:
+    """Why a source text is not a Lua chunk; line and column are 1-based."""
+
+    message: str
+    line: int
+    column: int
+    end_column: int | None = None
+
+
+class LuaSyntaxError(Exception):
+    """Raised by `parse_lua` with the problem found."""
+
+    def __init__(self, problem: SyntaxProblem):
+        super().__init__(f"{problem.line}:{problem.column}: {problem.message}")
+        self.problem = problem
+
+
+@attrs.frozen
+class Comment:
+    """A comment token: its text (with the leading `--`) and 1-based position."""
+
+    text: str
+    line: int
+    column: int
+
+
+@attrs.frozen
+class ParsedChunk:
+    """The AST of one chunk and the comments the lexer set aside."""
+
+    chunk: astnodes.Chunk
+    comments: tuple[Comment, ...]
+
+
+class _FirstError(ErrorListener):
+    def __init__(self) -> None:
+        self.problem: SyntaxProblem | None = None
+
+    def syntaxError(self, recognizer, offendingSymbol, line, column, msg, e):  # noqa: N802
+        if self.problem is None:
+            end = None
+            if offendingSymbol is not None and offendingSymbol.type != Token.EOF:
+                end = column + 1 + max(len(offendingSymbol.text or ""), 1)
+            self.problem = SyntaxProblem(_tidy_message(msg), line, column + 1, end)
+
+
+def _tidy_message(msg: str) -> str:
+    msg = msg.replace("'<EOF>'", "end of file").replace("<EOF>", "end of file")
+    if " expecting {" in msg:  # a long alternatives set says nothing useful
+        msg = msg[: msg.index(" expecting {")]
+    prefix = "token recognition error at: '"
+    if msg.startswith(prefix) and msg[len(prefix):][:1] in ("'", '"'):
+        return "unfinished string"
+    if msg.startswith("token recognition error at: "):
+        return "unexpected character " + msg[len("token recognition error at: "):]
+    if msg.startswith("no viable alternative at input"):
+        return "unexpected symbol near " + _last_word(msg)
+    if msg.startswith("mismatched input") or msg.startswith("extraneous input"):
+        return msg.replace("mismatched input", "unexpected").replace("extraneous input", "unexpected")
+    return msg
+
+
+def _last_word(msg: str) -> str:
+    text = msg[len("no viable alternative at input "):].strip("'")
+    parts = text.split()
+    return repr(parts[-1]) if parts else "end of file"
+
+
+def run_deep(func: Callable[[], T]) -> T:
+    """Run `func` on a thread with a large stack and a high recursion limit."""
+    result: list = []
+    error: list = []
+
+    def target() -> None:
+        try:
+            result.append(func())
+        except BaseException as exc:  # re-raised in the caller's thread
+            error.append(exc)
+
+    old_size = threading.stack_size()
+    old_limit = sys.getrecursionlimit()
+    threading.stack_size(_STACK_BYTES)
+    sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
+    try:
+        thread = threading.Thread(target=target, name="kumocheck-deep")
+        thread.start()
+        thread.join()
+    finally:
+        threading.stack_size(old_size)
+        sys.setrecursionlimit(old_limit)
+    if error:
+        raise error[0]
+    return result[0]
+
+
+def _tokens(text: str) -> tuple[CommonTokenStream, SyntaxProblem | None]:
+    lexer = LuaLexer(InputStream(text))
+    lexer.removeErrorListeners()
+    listener = _FirstError()
+    lexer.addErrorListener(listener)
+    stream = CommonTokenStream(lexer)
+    stream.fill()
+    return stream, listener.problem
+
+
+def _check_nesting(stream: CommonTokenStream) -> SyntaxProblem | None:
+    depth = 0
+    for token in stream.tokens:
+        if token.channel != Token.DEFAULT_CHANNEL:
+            continue
+        text = token.text
+        if text in _OPENERS:
+            depth += 1
+            if depth > MAX_NESTING:
+                return SyntaxProblem(
+                    f"too many nested levels (Lua allows {MAX_NESTING})",
+                    token.line,
+                    token.column + 1,
+                )
+        elif text in _CLOSERS:
+            depth = max(depth - 1, 0)
+    return None
+
+
+def _parse_tree(stream: CommonTokenStream):
+    parser = LuaParser(stream)
+    parser.removeErrorListeners()
+    parser._errHandler = BailErrorStrategy()
+    parser._interp.predictionMode = PredictionMode.SLL
+    try:
+        return parser.start_()
+    except ParseCancellationException:
+        pass
+    stream.seek(0)
+    parser = LuaParser(stream)
+    parser.removeErrorListeners()
+    listener = _FirstError()
+    parser.addErrorListener(listener)
+    parser._errHandler = DefaultErrorStrategy()
+    parser._interp.predictionMode = PredictionMode.LL
+    tree = parser.start_()
+    problem = listener.problem or (
+        SyntaxProblem("syntax error", 1, 1) if parser.getNumberOfSyntaxErrors() else None
+    )
+    if problem is not None:
+        raise LuaSyntaxError(problem)
+    return tree
+
+
+def _comments(stream: CommonTokenStream) -> tuple[Comment, ...]:
+    return tuple(
+        Comment(token.text, token.line, token.column + 1)
+        for token in stream.tokens
+        if token.channel == _COMMENT_CHANNEL and token.text.startswith("--")
+    )
+
+
+def parse_lua(text: str) -> ParsedChunk:
+    """Parse `text`; raise `LuaSyntaxError` if it is not a Lua 5.4 chunk."""
+    if text.startswith("#"):  # a shebang line, skipped by lua's loader
+        text = "--" + text[1:] if not text.startswith("#!") else "--" + text[2:]
+    if "\x00" in text:
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise LuaSyntaxError(SyntaxProblem("NUL byte in source: not a Lua text file", line, 1))
+
+    def work() -> ParsedChunk:
+        stream, problem = _tokens(text)
+        if problem is not None:
+            raise LuaSyntaxError(problem)
+        problem = _check_nesting(stream)
+        if problem is not None:
+            raise LuaSyntaxError(problem)
+        tree = _parse_tree(stream)
+        comments = _comments(stream)  # before the builder re-marks comment tokens
+        chunk = BuilderVisitor(stream).visit(tree)
+        return ParsedChunk(chunk, comments)
+
+    try:
+        return run_deep(work)
+    except RecursionError:
+        raise LuaSyntaxError(
+            SyntaxProblem("expression too deeply nested to analyse", 1, 1)
+        ) from None

@@ -1,0 +1,293 @@
+"""Checking a set of policy files: discovery, modules, models, checks, suppressions.
+
+`check_sources` is the one entry point used by the CLI, the language server and the
+tests; it never raises for bad input in a file (that becomes a diagnostic).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Iterator
+
+import attrs
+
+from kumocheck.checks import CheckContext, Finding, all_checks
+from kumocheck.config import Settings
+from kumocheck.diagnostics import Diagnostic, Fix, Severity
+from kumocheck.model import Interpreter, PolicyModel
+from kumocheck.parse import LuaSyntaxError, ParsedChunk, SyntaxProblem, parse_lua
+from kumocheck.schema.model import Schema, load_schema
+from kumocheck.schema.validate import Validator, nearest
+from kumocheck.source import SourceError, SourceFile, Span, read_source
+from kumocheck.suppress import ALL, Suppressions, collect
+
+_REQUIRE = re.compile(r"""\brequire\s*\(?\s*(?:'([^'\n]+)'|"([^"\n]+)"|\[\[([^\]\n]+)\]\])""")
+FILE_RULES = ("syntax-error", "source-encoding", "unknown-suppression")
+
+
+@attrs.define
+class Report:
+    """The outcome of one run."""
+
+    diagnostics: list[Diagnostic] = attrs.Factory(list)
+    files_checked: int = 0
+    errors: list[str] = attrs.Factory(list)  # unreadable inputs (exit code 2)
+    sources: dict[str, str] = attrs.Factory(dict)  # shown path -> text, for excerpts
+
+
+def discover(paths: Iterable[Path], settings: Settings) -> tuple[list[Path], list[str]]:
+    """Expand files and directories into the .lua files to check."""
+    found: list[Path] = []
+    errors: list[str] = []
+    for path in paths:
+        if path.is_dir():
+            files = sorted(
+                p for p in path.rglob("*.lua") if p.is_file() and not settings.excluded(p.relative_to(path))
+            )
+            found.extend(files)
+        elif path.exists():
+            found.append(path)
+        else:
+            errors.append(f"{path}: no such file or directory")
+    unique: list[Path] = []
+    seen: set[Path] = set()
+    for path in found:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique, errors
+
+
+def policy_root(path: Path, settings: Settings) -> Path:
+    """Where `require` names start: configured, else the nearest folder holding init.lua."""
+    if settings.policy_root is not None:
+        return settings.policy_root
+    directory = path.resolve().parent
+    for candidate in [directory, *directory.parents][:6]:
+        if (candidate / "init.lua").is_file():
+            return candidate
+        if (candidate / ".git").exists():
+            break
+    return directory
+
+
+class Workspace:
+    """Parsed files (from disk or from memory), module resolution and importer lookup."""
+
+    def __init__(self, settings: Settings, overlays: dict[Path, SourceFile] | None = None):
+        self.settings = settings
+        self.overlays = {p.resolve(): s for p, s in (overlays or {}).items()}
+        self._parsed: dict[Path, tuple[SourceFile, ParsedChunk | None, SyntaxProblem | None]] = {}
+        self._importers: dict[Path, set[str]] = {}
+        self._imported: dict[Path, set[Path]] = {}
+
+    def source(self, path: Path, shown: str | None = None) -> SourceFile:
+        key = path.resolve()
+        if key in self.overlays:
+            return self.overlays[key]
+        source = read_source(path)
+        return attrs.evolve(source, path=shown) if shown else source
+
+    def parsed(self, path: Path, shown: str | None = None):
+        key = path.resolve()
+        if key not in self._parsed:
+            source = self.source(path, shown)
+            if source.too_large:
+                problem = SyntaxProblem("file is larger than 8 MiB: not checked", 1, 1)
+                self._parsed[key] = (source, None, problem)
+            else:
+                try:
+                    self._parsed[key] = (source, parse_lua(source.text), None)
+                except LuaSyntaxError as exc:
+                    self._parsed[key] = (source, None, exc.problem)
+        return self._parsed[key]
+
+    def resolve(self, module: str, from_file: str) -> Path | None:
+        """A module name as kumod's package.path would find it, relative to the policy root."""
+        if not module or module.startswith("policy-extras.") or module == "kumo":
+            return None
+        relative = Path(*module.split("."))
+        origin = Path(from_file)
+        bases = [policy_root(origin, self.settings), origin.resolve().parent]
+        for base in bases:
+            for candidate in (base / relative.with_suffix(".lua"), base / relative / "init.lua"):
+                if candidate.resolve() in self.overlays or candidate.is_file():
+                    return candidate.resolve()
+        return None
+
+    def load(self, module: str, from_file: str):
+        path = self.resolve(module, from_file)
+        if path is None:
+            return None
+        try:
+            source, parsed, _ = self.parsed(path, _display(path))
+        except SourceError:
+            return None
+        if parsed is None:
+            return None
+        return source.path, parsed.chunk
+
+    def is_module(self, path: Path) -> bool:
+        """True when another Lua file under the policy root requires this file."""
+        root = policy_root(path, self.settings)
+        if root not in self._imported:
+            imported: set[Path] = set()
+            for other in sorted(root.rglob("*.lua")):
+                if self.settings.excluded(other.relative_to(root)):
+                    continue
+                for name in self._required_names(other):
+                    target = self.resolve(name, str(other))
+                    if target is not None and target != other.resolve():
+                        imported.add(target)
+            self._imported[root] = imported
+        return path.resolve() in self._imported[root]
+
+    def _required_names(self, path: Path) -> set[str]:
+        key = path.resolve()
+        if key not in self._importers:
+            try:
+                text = self.source(path).text
+            except SourceError:
+                text = ""
+            self._importers[key] = {next(g for g in m.groups() if g) for m in _REQUIRE.finditer(text)}
+        return self._importers[key]
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def build_model(workspace: Workspace, path: Path, shown: str, chunk) -> PolicyModel:
+    """Evaluate one entry file (two passes: the first finds closure-assigned variables)."""
+    tainted: set[tuple] = set()
+    for recording in (False, True):
+        model = PolicyModel(root_file=shown)
+        interpreter = Interpreter(model, workspace.load, workspace.resolve, tainted)
+        interpreter.recording = recording
+        interpreter.run(shown, chunk)
+    model.is_module = workspace.is_module(path)
+    return model
+
+
+class Checker:
+    """Runs every selected check over files and turns findings into diagnostics."""
+
+    def __init__(self, settings: Settings, schema: Schema | None = None):
+        self.settings = settings
+        self.schema = schema or load_schema()
+        self.validator = Validator(self.schema)
+        self.checks = all_checks()
+        self._known_rules = set(self.schema.rules) | {r.code.lower() for r in self.schema.rules.values()}
+
+    def rule_enabled(self, rule: str, path: str) -> bool:
+        spec = self.schema.rules.get(rule)
+        names = {rule, spec.code if spec else rule}
+        lowered = {n.lower() for n in names}
+
+        def matches(selectors: Iterable[str]) -> bool:
+            return any(s.lower() in lowered or (spec and spec.code.lower().startswith(s.lower())) or s.upper() == "ALL" for s in selectors)
+
+        if self.settings.select and not matches(self.settings.select):
+            return False
+        if matches(self.settings.ignore) or matches(self.settings.ignored_for(path)):
+            return False
+        return True
+
+    def check_file(self, workspace: Workspace, path: Path, shown: str) -> list[Diagnostic]:
+        source, parsed, problem = workspace.parsed(path, shown)
+        findings: list[Finding] = []
+        if source.encoding_problem:
+            findings.append(
+                Finding(
+                    "source-encoding",
+                    shown,
+                    Span.point(int(source.encoding_problem.split("line ")[1]), 1),
+                    f"file is not valid UTF-8 ({source.encoding_problem}); it was read as Latin-1",
+                    "save the file as UTF-8: KumoMTA's configuration values must be UTF-8",
+                )
+            )
+        if problem is not None:
+            end = problem.end_column or problem.column + 1
+            findings.append(
+                Finding(
+                    "syntax-error",
+                    shown,
+                    Span(problem.line, problem.column, problem.line, end),
+                    problem.message,
+                    None,
+                )
+            )
+            return self._finish(findings, shown, None, source)
+        model = build_model(workspace, path, shown, parsed.chunk)
+        context = CheckContext(model, self.schema, self.validator)
+        for check in self.checks:
+            findings.extend(f for f in check(context) if f.file == shown)
+        suppressions = collect(parsed.comments, source.lines)
+        findings.extend(self._bad_directives(suppressions, shown))
+        return self._finish(findings, shown, suppressions, source)
+
+    def _bad_directives(self, suppressions: Suppressions, shown: str) -> Iterator[Finding]:
+        for directive in suppressions.directives:
+            for name in directive.rules:
+                if name == ALL or name in self._known_rules:
+                    continue
+                guess = nearest(name, sorted(self.schema.rules))
+                yield Finding(
+                    "unknown-suppression",
+                    shown,
+                    directive.span,
+                    f"unknown rule '{name}' in a kumocheck suppression comment",
+                    f"did you mean '{guess}'?" if guess else "run `kumocheck rule --all` for the rule names",
+                )
+
+    def _finish(
+        self, findings: list[Finding], shown: str, suppressions: Suppressions | None, source: SourceFile
+    ) -> list[Diagnostic]:
+        out: dict[tuple, Diagnostic] = {}
+        for finding in findings:
+            spec = self.schema.rules.get(finding.rule)
+            if spec is None:
+                raise KeyError(f"rule {finding.rule!r} has no entry in rules/rules.toml")
+            if not self.rule_enabled(finding.rule, shown):
+                continue
+            if (
+                suppressions is not None
+                and finding.rule != "unknown-suppression"
+                and suppressions.silenced(finding.span.line, finding.rule, spec.code)
+            ):
+                continue
+            severity = Severity(finding.severity or spec.severity)
+            diagnostic = Diagnostic(
+                shown, finding.span, severity, spec.code, spec.name, finding.message, finding.help, finding.fix
+            )
+            out.setdefault((finding.rule, finding.span, finding.message), diagnostic)
+        return sorted(out.values(), key=lambda d: d.sort_key)
+
+
+def check_sources(
+    paths: list[Path],
+    settings: Settings,
+    overlays: dict[Path, SourceFile] | None = None,
+    shown_names: dict[Path, str] | None = None,
+) -> Report:
+    """Check files (and directories); `overlays` supplies unsaved or stdin text."""
+    report = Report()
+    workspace = Workspace(settings, overlays)
+    checker = Checker(settings)
+    files, report.errors = discover([p for p in paths if p.resolve() not in workspace.overlays], settings)
+    files += [p for p in paths if p.resolve() in workspace.overlays]
+    for path in files:
+        shown = (shown_names or {}).get(path) or _display(path)
+        try:
+            report.diagnostics.extend(checker.check_file(workspace, path, shown))
+            report.sources[shown] = workspace.parsed(path, shown)[0].text
+            report.files_checked += 1
+        except SourceError as exc:
+            report.errors.append(str(exc))
+    report.diagnostics.sort(key=lambda d: d.sort_key)
+    return report

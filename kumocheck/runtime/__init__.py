@@ -1,0 +1,1 @@
+"""Run-time support library imported by policies compiled by kumocheck."""

@@ -1,0 +1,1 @@
+"""The KumoMTA API schema loaded from rules/ and the validator that applies it."""

@@ -1,0 +1,300 @@
+"""The KumoMTA API as data: attrs classes loaded from the TOML files under `rules/`.
+
+Nothing here imports luaparser or jinja2: compiled policies use this through
+`kumocheck.runtime`.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from pathlib import Path
+from typing import Any, Iterator
+
+import attrs
+
+SCALAR_TYPES = frozenset(
+    {"string", "bool", "u32", "usize", "duration", "throttle", "socket_addr", "url", "mx_name"}
+)
+INTEGER_RANGES = {"u32": (0, 2**32 - 1), "usize": (0, 2**64 - 1)}
+
+
+@attrs.frozen
+class TypeRef:
+    """A parsed type expression such as `list:struct:QueueShrinkPolicy`."""
+
+    kind: str  # a scalar type name, or enum | struct | union | list
+    name: str | None = None  # for enum, struct, union
+    item: TypeRef | None = None  # for list
+
+    @classmethod
+    def parse(cls, text: str) -> TypeRef:
+        head, _, rest = text.partition(":")
+        if head == "list":
+            return cls("list", item=cls.parse(rest))
+        if head in ("enum", "struct", "union"):
+            return cls(head, name=rest)
+        if head not in SCALAR_TYPES:
+            raise ValueError(f"unknown type {text!r} in rules data")
+        return cls(head)
+
+    def describe(self) -> str:
+        """How a message names this type to a user."""
+        if self.kind == "list":
+            return "a list"
+        if self.kind in ("struct", "union"):
+            return "a table"
+        if self.kind == "enum":
+            return "a string naming a variant"
+        return {
+            "string": "a string",
+            "bool": "a boolean",
+            "u32": "an integer",
+            "usize": "an integer",
+            "duration": "a duration (seconds, or a string like '5m')",
+            "throttle": "a throttle string like '100/h'",
+            "socket_addr": "an address string",
+            "url": "a URL string",
+            "mx_name": "a host string",
+        }[self.kind]
+
+
+@attrs.frozen
+class FieldSpec:
+    """One key of a struct."""
+
+    name: str
+    type: TypeRef
+    required: bool = False
+    optional: bool = False
+    default: Any = None
+    since: str | None = None
+    undocumented: bool = False
+    doc: str = ""
+
+
+@attrs.frozen
+class StructSpec:
+    """A table shape: its keys and how kumod decodes it."""
+
+    name: str
+    fields: dict[str, FieldSpec]
+    unknown_keys: str  # "error" | "ignore"
+    decode: str  # "direct" | "buffered"
+    doc: str = ""
+    constructor: str | None = None
+    variant: str | None = None
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(name for name, spec in self.fields.items() if spec.required)
+
+
+@attrs.frozen
+class EnumSpec:
+    name: str
+    variants: tuple[str, ...]
+    default: str | None
+    undocumented: tuple[str, ...] = ()
+    doc: str = ""
+
+
+@attrs.frozen
+class UnionSpec:
+    """An untagged serde enum: variants tried in order, the first that decodes wins."""
+
+    name: str
+    variants: tuple[TypeRef, ...]
+    doc: str = ""
+
+
+@attrs.frozen
+class ForeignObject:
+    """Another KumoMTA object whose option keys users put in the wrong place."""
+
+    name: str
+    constructor: str
+    event: str | None
+    keys: frozenset[str]
+
+
+@attrs.frozen
+class EventSpec:
+    name: str
+    params: tuple[str, ...]
+    variadic: bool
+    multiple: bool
+    binary: str
+    returns: str
+    return_required: bool
+    since: str | None
+    documented: bool
+    summary: str
+
+
+@attrs.frozen
+class RuleSpec:
+    """Metadata and documentation of one check."""
+
+    code: str
+    name: str
+    severity: str
+    summary: str
+    why: str
+    example: str
+    fix: str
+    example_fixed: str = ""
+
+
+@attrs.frozen
+class ApiCatalogue:
+    """Names reachable as `kumo.X` and `kumo.sub.Y`, and built-in require-able modules."""
+
+    functions: dict[str, dict]
+    modules: dict[str, dict]
+    require_modules: dict[str, dict]
+
+    def knows(self, path: tuple[str, ...]) -> bool | None:
+        """True/False for a `kumo.*` path; None when the catalogue cannot tell."""
+        if len(path) == 1:
+            return path[0] in self.functions or path[0] in self.modules
+        module = ".".join(path[:-1])
+        if module not in self.modules:
+            return None if self.knows(path[:-1]) is not False else False
+        entry = self.modules[module]
+        member = path[-1]
+        return member in entry.get("functions", ()) or f"{module}.{member}" in self.modules
+
+
+@attrs.frozen
+class Schema:
+    """Everything under rules/, loaded once."""
+
+    structs: dict[str, StructSpec]
+    enums: dict[str, EnumSpec]
+    unions: dict[str, UnionSpec]
+    entry_struct: str
+    foreign: tuple[ForeignObject, ...]
+    events: dict[str, EventSpec]
+    user_events: dict[str, dict]
+    helper_events: dict[str, dict]
+    api: ApiCatalogue
+    rules: dict[str, RuleSpec]
+
+    def struct(self, name: str) -> StructSpec:
+        return self.structs[name]
+
+    def foreign_owners(self, key: str) -> list[ForeignObject]:
+        return [obj for obj in self.foreign if key in obj.keys]
+
+    def rule(self, name_or_code: str) -> RuleSpec | None:
+        if name_or_code in self.rules:
+            return self.rules[name_or_code]
+        for rule in self.rules.values():
+            if rule.code.lower() == name_or_code.lower():
+                return rule
+        return None
+
+    def iter_fields(self) -> Iterator[tuple[StructSpec, FieldSpec]]:
+        for struct in self.structs.values():
+            for spec in struct.fields.values():
+                yield struct, spec
+
+
+def rules_dir() -> Path:
+    """The rules/ data: inside the installed package, or at the top of a source tree."""
+    packaged = Path(__file__).resolve().parent.parent / "rules"
+    if (packaged / "queue_config.toml").is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "rules"
+
+
+def _load(name: str) -> dict:
+    path = rules_dir() / name
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _struct(name: str, data: dict) -> StructSpec:
+    fields = {
+        key: FieldSpec(
+            name=key,
+            type=TypeRef.parse(spec["type"]),
+            required=spec.get("required", False),
+            optional=spec.get("optional", False),
+            default=spec.get("default_value", spec.get("default")),
+            since=spec.get("since"),
+            undocumented=spec.get("undocumented", False),
+            doc=spec.get("doc", ""),
+        )
+        for key, spec in data.get("fields", {}).items()
+    }
+    return StructSpec(
+        name=name,
+        fields=fields,
+        unknown_keys=data.get("unknown_keys", "error"),
+        decode=data.get("decode", "direct"),
+        doc=data.get("doc", ""),
+        constructor=data.get("constructor"),
+        variant=data.get("variant"),
+    )
+
+
+def _event(name: str, data: dict) -> EventSpec:
+    return EventSpec(
+        name=name,
+        params=tuple(data.get("params", ())),
+        variadic=data.get("variadic", False),
+        multiple=data.get("multiple", False),
+        binary=data.get("binary", "kumod"),
+        returns=data.get("returns", "nothing"),
+        return_required=data.get("return_required", False),
+        since=data.get("since"),
+        documented=data.get("documented", True),
+        summary=data.get("summary", ""),
+    )
+
+
+@functools.cache
+def load_schema() -> Schema:
+    """Load and cross-link every rules/ file (cached for the process)."""
+    config = _load("queue_config.toml")
+    events = _load("events.toml")
+    api = _load("kumo_api.toml")
+    egress = _load("egress.toml")
+    rules = _load("rules.toml")
+    return Schema(
+        structs={name: _struct(name, data) for name, data in config["structs"].items()},
+        enums={
+            name: EnumSpec(
+                name,
+                tuple(data["variants"]),
+                data.get("default"),
+                tuple(data.get("undocumented", ())),
+                data.get("doc", ""),
+            )
+            for name, data in config["enums"].items()
+        },
+        unions={
+            name: UnionSpec(name, tuple(TypeRef.parse(v) for v in data["variants"]), data.get("doc", ""))
+            for name, data in config["unions"].items()
+        },
+        entry_struct=config["meta"]["entry_struct"],
+        foreign=tuple(
+            ForeignObject(name, data.get("constructor", ""), data.get("event"), frozenset(data.get("keys", ())))
+            for name, data in egress.get("objects", {}).items()
+        ),
+        events={name: _event(name, data) for name, data in events.get("events", {}).items()},
+        user_events=events.get("user_events", {}),
+        helper_events=events.get("helper_events", {}),
+        api=ApiCatalogue(
+            functions=api.get("kumo", {}).get("functions", {}),
+            modules=api.get("kumo", {}).get("modules", {}),
+            require_modules=api.get("require", {}).get("modules", {}),
+        ),
+        rules={
+            name: RuleSpec(name=name, **data) for name, data in rules.get("rules", {}).items()
+        },
+    )

@@ -1,0 +1,607 @@
+"""Judge a value against the `rules/` schema exactly as kumod's serde decode would.
+
+One validator serves the checker (values built from source, with `Unknown` holes that are
+never reported) and the runtime (values built from real Lua tables). It yields `Problem`s
+named after the checker's rules.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from typing import Any, Iterator
+
+import attrs
+
+from kumocheck.runtime import addresses, humantime, throttle
+from kumocheck.schema.model import (
+    INTEGER_RANGES,
+    EnumSpec,
+    Schema,
+    StructSpec,
+    TypeRef,
+    UnionSpec,
+)
+from kumocheck.schema.values import (
+    Const,
+    Entry,
+    OneOf,
+    Opaque,
+    TableValue,
+    Unknown,
+    Value,
+    describe,
+    lua_repr,
+)
+
+Path = tuple[str | int, ...]
+
+
+@attrs.frozen
+class Problem:
+    """One reason kumod would refuse (or silently ignore) part of a config."""
+
+    rule: str
+    message: str
+    origin: Any
+    path: Path
+    help: str | None = None
+    severity: str | None = None  # None: the rule's own severity
+    replacement: str | None = None  # text that fixes the span at `origin`
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity in (None, "error")
+
+
+def nearest(word: str, candidates: list[str] | tuple[str, ...]) -> str | None:
+    """The closest candidate to a misspelling, or None."""
+    for candidate in candidates:
+        if candidate.lower() == word.lower():
+            return candidate
+    squashed = word.replace("_", "").replace("-", "").lower()
+    for candidate in candidates:
+        if candidate.replace("_", "").lower() == squashed:
+            return candidate
+    found = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.7)
+    if found:
+        return found[0]
+    if len(squashed) >= 6:
+        for candidate in candidates:
+            if squashed in candidate.replace("_", "").lower():
+                return candidate
+    return None
+
+
+def path_text(path: Path) -> str:
+    """`protocol.smtp.mx_list[2]` from a key path."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out or "make_queue_config"
+
+
+def suggest_duration(text: str) -> str | None:
+    """What the author probably meant, spelled the way humantime accepts it."""
+    from pytimeparse.timeparse import timeparse
+
+    stripped = text.strip()
+    if stripped.lstrip("+").isdigit():
+        return None  # handled by the caller: a bare number means seconds
+    seconds = timeparse(stripped)
+    if seconds is None:
+        seconds = timeparse(stripped.lower())
+    if seconds is None or seconds < 0:
+        return None
+    whole = int(seconds)
+    nanos = int(round((seconds - whole) * 1e9))
+    return humantime.format_duration(whole, nanos)
+
+
+class Validator:
+    """Walks a value and a type side by side."""
+
+    def __init__(self, schema: Schema):
+        self.schema = schema
+        self._homes = self._key_homes()
+
+    # -- entry points -------------------------------------------------------------
+
+    def validate_config(self, value: Value) -> Iterator[Problem]:
+        """Problems of a `make_queue_config` argument."""
+        entry = TypeRef("struct", name=self.schema.entry_struct)
+        yield from self.validate(value, entry, ())
+
+    def validate(self, value: Value, typ: TypeRef, path: Path) -> Iterator[Problem]:
+        for option in value.options if isinstance(value, OneOf) else (value,):
+            if isinstance(option, Unknown):
+                continue
+            if isinstance(option, Opaque) and option.kind == "unknown":
+                continue
+            yield from self._one(option, typ, path)
+
+    # -- dispatch ------------------------------------------------------------------
+
+    def _one(self, value: Value, typ: TypeRef, path: Path) -> Iterator[Problem]:
+        kind = typ.kind
+        if kind == "struct":
+            yield from self._struct(value, self.schema.structs[typ.name], path)
+        elif kind == "union":
+            yield from self._union(value, self.schema.unions[typ.name], path)
+        elif kind == "list":
+            yield from self._list(value, typ.item, path)
+        elif kind == "enum":
+            yield from self._enum(value, self.schema.enums[typ.name], path)
+        else:
+            yield from self._scalar(value, typ, path)
+
+    def _wrong_type(self, value: Value, typ: TypeRef, path: Path, hint: str | None = None) -> Problem:
+        return Problem(
+            "invalid-type",
+            f"`{path_text(path)}` expects {typ.describe()}, got {describe(value)}",
+            _origin(value),
+            path,
+            help=hint or "kumod converts nothing: write the value with the type the key takes",
+        )
+
+    # -- scalars -------------------------------------------------------------------
+
+    def _scalar(self, value: Value, typ: TypeRef, path: Path) -> Iterator[Problem]:
+        kind = typ.kind
+        if not isinstance(value, Const) or value.value is None:
+            if isinstance(value, Const):
+                return  # nil: the key is absent
+            yield self._wrong_type(value, typ, path)
+            return
+        raw = value.value
+        if kind == "duration":
+            yield from self._duration(value, path)
+        elif kind in ("u32", "usize"):
+            yield from self._integer(value, typ, path)
+        elif kind == "bool":
+            if not isinstance(raw, bool):
+                hint = None
+                if raw in (0, 1) or raw in (b"true", b"false"):
+                    hint = "write true or false"
+                yield self._wrong_type(value, typ, path, hint)
+        elif not isinstance(raw, bytes):
+            hint = None
+            if kind == "throttle" and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                hint = f"write a rate string such as '{lua_repr(raw).rstrip('.0') or raw}/s'"
+            elif kind in ("string", "mx_name") and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+                hint = f"write it as a string: '{lua_repr(raw)}'"
+            yield self._wrong_type(value, typ, path, hint)
+        else:
+            yield from self._string_value(value, raw, typ, path)
+
+    def _string_value(self, value: Const, raw: bytes, typ: TypeRef, path: Path) -> Iterator[Problem]:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield Problem("invalid-value", f"`{path_text(path)}` is not valid UTF-8", value.origin, path)
+            return
+        kind = typ.kind
+        if kind == "throttle":
+            try:
+                throttle.parse_throttle(text)
+            except throttle.ThrottleError as exc:
+                yield Problem(
+                    "invalid-value",
+                    f"invalid throttle {lua_repr(raw)} for `{path_text(path)}`: {exc}",
+                    value.origin,
+                    path,
+                    help="write LIMIT/PERIOD such as '100/h', '10/s' or 'local:50/min,max_burst=5' "
+                    "(units s, sec, second, m, min, minute, h, hr, hour, d, day; no plurals, no spaces)",
+                )
+        elif kind == "socket_addr":
+            try:
+                addresses.parse_resolved_addr(text)
+            except addresses.AddressError as exc:
+                yield Problem(
+                    "invalid-value",
+                    f"invalid address {lua_repr(raw)} for `{path_text(path)}`: {exc}",
+                    value.origin,
+                    path,
+                    help="addr takes an IP address, optionally with a port ('10.0.0.1:2525', "
+                    "'[2001:db8::1]:25'), or an absolute unix socket path; put host names "
+                    "in mx_list as plain strings instead",
+                )
+        elif kind == "mx_name":
+            problem = addresses.mx_string_problem(text)
+            if problem:
+                yield Problem(
+                    "invalid-value",
+                    f"mx_list entry {lua_repr(raw)} will fail at delivery time: {problem}",
+                    value.origin,
+                    path,
+                    severity="warning",
+                    help="for an IPv6 address with a port use { name = 'mx', addr = '[::1]:25' }",
+                )
+        elif kind == "url":
+            problem = addresses.url_problem(text)
+            if problem:
+                yield Problem(
+                    "invalid-value",
+                    f"invalid URL {lua_repr(raw)} for `{path_text(path)}`: {problem}",
+                    value.origin,
+                    path,
+                    help="write an absolute URL such as 'http://10.0.0.5:8000'",
+                )
+
+    def _integer(self, value: Const, typ: TypeRef, path: Path) -> Iterator[Problem]:
+        raw = value.value
+        low, high = INTEGER_RANGES[typ.kind]
+        if isinstance(raw, float):
+            hint = "a float is never an integer to kumod, even when whole: use // instead of /, or math.tointeger()"
+            if raw.is_integer():
+                yield Problem(
+                    "invalid-type",
+                    f"`{path_text(path)}` expects an integer, got the float {lua_repr(raw)}",
+                    value.origin,
+                    path,
+                    help=hint,
+                    replacement=str(int(raw)) if abs(raw) < 2**53 else None,
+                )
+            else:
+                yield self._wrong_type(value, typ, path, hint)
+        elif isinstance(raw, bool) or not isinstance(raw, int):
+            hint = None
+            if isinstance(raw, bytes) and raw.strip().isdigit():
+                hint = (
+                    f"write the number without quotes; for permission bits use tonumber('{raw.decode()}', 8)"
+                    if path and path[-1] in ("dir_mode", "file_mode")
+                    else "write the number without quotes"
+                )
+            yield self._wrong_type(value, typ, path, hint)
+        elif not low <= raw <= high:
+            yield Problem(
+                "invalid-value",
+                f"`{path_text(path)}` must be between {low} and {high}, got {raw}",
+                value.origin,
+                path,
+            )
+
+    def _duration(self, value: Const, path: Path) -> Iterator[Problem]:
+        raw = value.value
+        where = f"`{path_text(path)}`"
+        if isinstance(raw, bool) or not isinstance(raw, (int, float, bytes)):
+            yield self._wrong_type(value, TypeRef("duration"), path)
+            return
+        if isinstance(raw, (int, float)):
+            try:
+                humantime.duration_from_seconds(raw)
+            except humantime.DurationError as exc:
+                fatal = isinstance(raw, float)
+                yield Problem(
+                    "invalid-duration",
+                    f"invalid duration {lua_repr(raw)} for {where}: {exc}",
+                    value.origin,
+                    path,
+                    help=(
+                        "kumod panics on this float (pcall cannot catch it): use a non-negative number of seconds"
+                        if fatal
+                        else "use a non-negative number of seconds or a string such as '5m'"
+                    ),
+                )
+            return
+        text = raw.decode("utf-8", "replace")
+        try:
+            humantime.parse_duration(text)
+        except humantime.DurationError as exc:
+            suggestion = None
+            if text.strip().isdigit():
+                help_text = (
+                    f"a string needs a unit: write {text.strip()} (a number is seconds) or '{text.strip()}s'"
+                )
+                suggestion = f"'{text.strip()}s'"
+            else:
+                meant = suggest_duration(text)
+                if meant and _parses(meant):
+                    help_text = f"did you mean '{meant}'?"
+                    suggestion = f"'{meant}'"
+                else:
+                    help_text = (
+                        "durations are humantime strings such as '30s', '5m', '1h 30m', '2days' "
+                        "(units are case-sensitive: m is minutes, M is months), or seconds as a number"
+                    )
+            yield Problem(
+                "invalid-duration",
+                f"invalid duration {lua_repr(raw)} for {where}: {exc}",
+                value.origin,
+                path,
+                help=help_text,
+                replacement=suggestion,
+            )
+
+    # -- enums ---------------------------------------------------------------------
+
+    def _enum(self, value: Value, spec: EnumSpec, path: Path) -> Iterator[Problem]:
+        if isinstance(value, Const) and value.value is None:
+            return
+        if not isinstance(value, Const) or not isinstance(value.value, bytes):
+            yield self._wrong_type(
+                value,
+                TypeRef("enum", name=spec.name),
+                path,
+                "write one of " + ", ".join(f"'{v}'" for v in spec.variants),
+            )
+            return
+        text = value.value.decode("utf-8", "replace")
+        if text in spec.variants:
+            return
+        guess = nearest(text, spec.variants)
+        yield Problem(
+            "invalid-value",
+            f"unknown {spec.name} {lua_repr(value.value)} for `{path_text(path)}`"
+            + (f": did you mean '{guess}'?" if guess else ""),
+            value.origin,
+            path,
+            help="the variant names are case-sensitive: " + ", ".join(f"'{v}'" for v in spec.variants),
+            replacement=f"'{guess}'" if guess else None,
+        )
+
+    # -- lists ---------------------------------------------------------------------
+
+    def _list(self, value: Value, item: TypeRef, path: Path, buffered: bool = False) -> Iterator[Problem]:
+        if isinstance(value, Const) and value.value is None:
+            return
+        buffered = self._buffered(path)
+        if not isinstance(value, TableValue):
+            hint = None
+            if isinstance(value, Const) and isinstance(value.value, bytes):
+                hint = f"wrap it in a table: {{ {lua_repr(value.value)} }}"
+            yield self._wrong_type(value, TypeRef("list", item=item), path, hint)
+            return
+        items = value.positional()
+        named = [key for key, _ in value.string_keys()]
+        if not items and not value.open and not value.array_meta:
+            if buffered and not named:
+                yield Problem(
+                    "invalid-value",
+                    f"an empty `{path_text(path)}` is rejected: inside `protocol` kumod reads an empty "
+                    "table `{}` as a map, not a list",
+                    value.origin,
+                    path,
+                    help=f"leave `{path[-1]}` out to use the default",
+                )
+            elif named:
+                yield Problem(
+                    "invalid-value",
+                    f"`{path_text(path)}` expects a list, got a table with only named keys"
+                    + ("" if buffered else ": kumod silently reads it as an empty list"),
+                    value.origin,
+                    path,
+                    severity=None if buffered else "warning",
+                    help="write the entries positionally: { { ... }, { ... } }",
+                )
+        for index, entry in enumerate(items, start=1):
+            yield from self.validate(entry.value, item, path + (index,))
+
+    def _buffered(self, path: Path) -> bool:
+        return bool(path) and path[0] == "protocol"
+
+    # -- structs -------------------------------------------------------------------
+
+    def _struct(self, value: Value, spec: StructSpec, path: Path) -> Iterator[Problem]:
+        if isinstance(value, Const) and value.value is None and path:
+            return
+        if not isinstance(value, TableValue):
+            if isinstance(value, Opaque) and value.kind == "config" and not path:
+                return  # make_queue_config(existing_config): materialized and re-read
+            yield self._wrong_type(value, TypeRef("struct", name=spec.name), path, self._struct_hint(spec))
+            return
+        positional = value.positional()
+        if positional and spec.decode == "buffered":
+            yield from self._positional_struct(value, positional, spec, path)
+            return
+        for entry in value.entries:
+            if isinstance(entry.key, Const) and isinstance(entry.key.value, bytes):
+                continue
+            if isinstance(entry.key, Const) and spec.decode == "direct":
+                yield Problem(
+                    "invalid-type",
+                    f"positional value in {self._struct_name(spec, path)}: keys must be field names "
+                    "(kumod: 'expected field identifier')",
+                    _origin(entry.value) or entry.origin,
+                    path,
+                    help="write key = value",
+                )
+        for key, entry in value.string_keys():
+            field = spec.fields.get(key)
+            if field is None:
+                yield self._unknown_key(key, entry, spec, path)
+                continue
+            yield from self.validate(entry.value, field.type, path + (key,))
+        if not value.open:
+            present = {key for key, entry in value.string_keys() if not _is_nil(entry.value)}
+            for name in spec.required:
+                if name not in present:
+                    yield Problem(
+                        "missing-key",
+                        f"{self._struct_name(spec, path)} is missing the required key `{name}`",
+                        value.origin,
+                        path + (name,),
+                        help=spec.fields[name].doc or None,
+                    )
+
+    def _positional_struct(
+        self, value: TableValue, items: list[Entry], spec: StructSpec, path: Path
+    ) -> Iterator[Problem]:
+        fields = list(spec.fields.values())
+        if len(items) > len(fields):
+            yield Problem(
+                "invalid-value",
+                f"{self._struct_name(spec, path)} written positionally has {len(items)} values "
+                f"but only {len(fields)} fields ({', '.join(f.name for f in fields)})",
+                value.origin,
+                path,
+            )
+        for field, entry in zip(fields, items):
+            yield from self.validate(entry.value, field.type, path + (field.name,))
+        if len(items) < len(spec.required):
+            missing = [name for name in spec.required if name not in [f.name for f in fields[: len(items)]]]
+            for name in missing:
+                yield Problem(
+                    "missing-key",
+                    f"{self._struct_name(spec, path)} is missing the required key `{name}`",
+                    value.origin,
+                    path + (name,),
+                )
+
+    def _struct_name(self, spec: StructSpec, path: Path) -> str:
+        if spec.constructor:
+            return spec.constructor.replace("kumo.", "")
+        return f"`{path_text(path)}`"
+
+    def _struct_hint(self, spec: StructSpec) -> str | None:
+        keys = ", ".join(spec.fields)
+        return f"write a table with keys {keys}" if keys else None
+
+    def _unknown_key(self, key: str, entry: Entry, spec: StructSpec, path: Path) -> Problem:
+        ignored = spec.unknown_keys == "ignore"
+        where = self._struct_name(spec, path) if spec.constructor else f"`{path_text(path)}`"
+        guess = nearest(key, tuple(spec.fields))
+        notes: list[str] = []
+        owners = self.schema.foreign_owners(key)
+        if owners and not guess:
+            owner = owners[0]
+            place = f" returned from {owner.event}" if owner.event else ""
+            notes.append(
+                f"`{key}` is {_article(owner.name)} {owner.name.replace('_', ' ')} option: set it in "
+                f"{owner.constructor}{{...}}{place}"
+            )
+        home = self._homes.get(key)
+        if home and not guess and home != path:
+            notes.append(f"`{key}` belongs in `{path_text(home)}`")
+        if guess:
+            notes.insert(0, f"did you mean `{guess}`?")
+        if ignored:
+            message = f"key `{key}` in {where} is ignored by kumod: the setting has no effect"
+        else:
+            message = f"unknown key `{key}` in {where}: kumod rejects this config"
+        return Problem(
+            "unknown-key",
+            message,
+            entry.origin,
+            path + (key,),
+            help="; ".join(notes) if notes else "valid keys: " + ", ".join(spec.fields),
+            severity="warning" if ignored else None,
+            replacement=guess,
+        )
+
+    def _key_homes(self) -> dict[str, Path]:
+        """Where each key of a nested struct lives, for 'belongs in' hints."""
+        homes: dict[str, Path] = {}
+
+        def walk(struct: str, path: Path, depth: int) -> None:
+            if depth > 4:
+                return
+            for name, field in self.schema.structs[struct].fields.items():
+                homes.setdefault(name, path + (name,))
+                for sub in _structs_of(self.schema, field.type):
+                    walk(sub, path + (name,) if not self.schema.structs[sub].variant else path, depth + 1)
+
+        walk(self.schema.entry_struct, (), 0)
+        return {key: where[:-1] or where for key, where in homes.items()}
+
+    # -- unions --------------------------------------------------------------------
+
+    def _union(self, value: Value, spec: UnionSpec, path: Path) -> Iterator[Problem]:
+        if isinstance(value, Const) and value.value is None:
+            return
+        structs = [v for v in spec.variants if v.kind == "struct"]
+        scalars = [v for v in spec.variants if v.kind != "struct"]
+        if isinstance(value, Const) and scalars:
+            yield from self._one(value, scalars[0], path)
+            return
+        if not isinstance(value, TableValue):
+            yield self._wrong_type(value, TypeRef("union", name=spec.name), path, self._union_hint(structs))
+            return
+        if not scalars and len(structs) > 1:
+            yield from self._tagged_by_keys(value, structs, path)
+        else:
+            yield from self._struct(value, self.schema.structs[structs[0].name], path)
+
+    def _union_hint(self, structs: list[TypeRef]) -> str:
+        shapes = []
+        for ref in structs:
+            spec = self.schema.structs[ref.name]
+            shapes.append("{ " + ", ".join(f"{k} = ..." for k in spec.required) + " }")
+        return "write one of " + ", ".join(shapes)
+
+    def _tagged_by_keys(self, value: TableValue, structs: list[TypeRef], path: Path) -> Iterator[Problem]:
+        keys = {key for key, entry in value.string_keys() if not _is_nil(entry.value)}
+        specs = [self.schema.structs[ref.name] for ref in structs]
+        candidates = [spec for spec in specs if set(spec.required) <= keys]
+        if not candidates:
+            if value.open:
+                return
+            discriminants = [name for spec in specs for name in spec.required]
+            guesses = {key: nearest(key, discriminants) for key in keys}
+            hint = "; ".join(f"`{key}`: did you mean `{g}`?" for key, g in guesses.items() if g)
+            yield Problem(
+                "invalid-value",
+                f"`{path_text(path)}` matches no delivery protocol: it needs one of "
+                + ", ".join(f"`{d}`" for d in discriminants),
+                value.origin,
+                path,
+                help=hint or self._union_hint(structs),
+                replacement=None,
+            )
+            return
+        results = [(spec, list(self._struct(value, spec, path))) for spec in candidates]
+        clean = [pair for pair in results if not any(p.is_error for p in pair[1])]
+        _, problems = clean[0] if clean else results[0]
+        other_variant_keys = {name for spec in specs for name in spec.fields}
+        for problem in problems:
+            if problem.rule == "unknown-key" and len(problem.path) == len(path) + 1 and problem.path[-1] in other_variant_keys:
+                continue  # another variant's key: reported once below
+            yield problem
+        if len(candidates) > 1:
+            winner = (clean[0] if clean else results[0])[0]
+            for loser in candidates:
+                if loser is winner:
+                    continue
+                yield Problem(
+                    "invalid-value",
+                    f"`{path_text(path)}` sets both `{winner.required[0]}` and `{loser.required[0]}`: "
+                    f"kumod uses `{winner.required[0]}` and ignores `{loser.required[0]}`",
+                    value.origin,
+                    path,
+                    severity="warning",
+                    help="keep only one delivery protocol per queue",
+                )
+
+
+def _structs_of(schema: Schema, typ: TypeRef) -> list[str]:
+    if typ.kind == "struct":
+        return [typ.name]
+    if typ.kind == "list" and typ.item is not None:
+        return _structs_of(schema, typ.item)
+    if typ.kind == "union":
+        return [n for v in schema.unions[typ.name].variants for n in _structs_of(schema, v)]
+    return []
+
+
+def _is_nil(value: Value) -> bool:
+    return isinstance(value, Const) and value.value is None
+
+
+def _parses(text: str) -> bool:
+    try:
+        humantime.parse_duration(text)
+    except humantime.DurationError:
+        return False
+    return True
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _origin(value: Value) -> Any:
+    return getattr(value, "origin", None)
+
+
+def finite(number: float) -> bool:
+    return not (math.isnan(number) or math.isinf(number))

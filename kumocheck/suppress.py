@@ -1,0 +1,67 @@
+"""`-- kumocheck: ignore[...]` comments.
+
+* `x = 1 -- kumocheck: ignore[unknown-key]` silences that rule on its own line;
+* a comment alone on a line silences the next line;
+* `-- kumocheck: ignore-file[rule, ...]` anywhere silences the rules in the whole file;
+* without brackets (`-- kumocheck: ignore`), every rule is silenced.
+Rules are named by name or code; unknown names are reported as `unknown-suppression`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+import attrs
+
+from kumocheck.parse import Comment
+from kumocheck.source import Span
+
+_DIRECTIVE = re.compile(
+    r"kumocheck:\s*(?P<kind>ignore-file|ignore)\b(?:\[(?P<rules>[^\]]*)\])?", re.IGNORECASE
+)
+ALL = "*"
+
+
+@attrs.frozen
+class Directive:
+    span: Span
+    rules: tuple[str, ...]  # ("*",) for all
+    whole_file: bool
+    target_line: int
+
+
+@attrs.define
+class Suppressions:
+    """Which rules are silenced where in one file."""
+
+    by_line: dict[int, set[str]] = attrs.Factory(dict)
+    whole_file: set[str] = attrs.Factory(set)
+    directives: list[Directive] = attrs.Factory(list)
+
+    def silenced(self, line: int, rule: str, code: str) -> bool:
+        names = self.by_line.get(line, set()) | self.whole_file
+        return ALL in names or rule in names or code.lower() in names
+
+
+def collect(comments: Iterable[Comment], lines: list[str]) -> Suppressions:
+    """Find the directives among a file's comments."""
+    found = Suppressions()
+    for comment in comments:
+        for match in _DIRECTIVE.finditer(comment.text):
+            rules = match.group("rules")
+            names = tuple(r.strip().lower() for r in rules.split(",") if r.strip()) if rules is not None else (ALL,)
+            if rules is not None and not names:
+                names = (ALL,)
+            before = lines[comment.line - 1][: comment.column - 1] if comment.line - 1 < len(lines) else ""
+            own_line = before.strip() == ""
+            target = comment.line + comment.text.count("\n") + 1 if own_line else comment.line
+            start = comment.column + match.start()
+            span = Span(comment.line, start, comment.line, comment.column + match.end())
+            whole = match.group("kind").lower() == "ignore-file"
+            found.directives.append(Directive(span, names, whole, target))
+            if whole:
+                found.whole_file.update(names)
+            else:
+                found.by_line.setdefault(target, set()).update(names)
+    return found
