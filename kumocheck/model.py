@@ -300,6 +300,10 @@ class Interpreter:
             self._stack.pop()
         return one_of(frame.returns) if frame.returns else Const(None)
 
+    def _span(self, node: Any) -> Span | None:
+        span = span_of(node)
+        return span.in_file(self.frame.file) if span is not None else None
+
     @property
     def frame(self) -> Frame:
         return self._stack[-1]
@@ -357,7 +361,7 @@ class Interpreter:
             key = self._index_key(target, scope)
             for option in options(base):
                 if isinstance(option, TableValue):
-                    option.set(key, value, span_of(statement), merge=bool(self._conditional or self._loop))
+                    option.set(key, value, self._span(statement), merge=bool(self._conditional or self._loop))
                 elif isinstance(option, Opaque) and option.kind == "module" and option.detail == ("kumo",):
                     name = _const_str(key)
                     if name:
@@ -397,7 +401,7 @@ class Interpreter:
         base = self._expr(node.source, scope)
         for option in options(base):
             if isinstance(option, TableValue):
-                option.set(Const(node.name.id.encode()), value, span_of(node), merge=bool(self._conditional))
+                option.set(Const(node.name.id.encode()), value, self._span(node), merge=bool(self._conditional))
 
     def _stmt_Return(self, node: ast.Return, scope: Scope) -> None:  # noqa: N802
         values = node.values or []
@@ -419,7 +423,7 @@ class Interpreter:
         elif all(isinstance(v, TableValue) for v in options(first)):
             kind = "table"
         if kind:
-            span = span_of(node)
+            span = self._span(node)
             self._record(
                 self.model.returns,
                 HandlerReturn(frame.file, span, frame.event, kind),
@@ -530,17 +534,17 @@ class Interpreter:
             return self._binary(node, scope)
         if isinstance(node, ast.UnaryOp):
             operand = self._expr(node.operand, scope)
-            return _fold_unary(node, operand)
+            return _fold_unary(node, operand, self._span(node))
         return UNKNOWN
 
     def _expr_Nil(self, node: Any, scope: Scope) -> Value:  # noqa: N802
-        return Const(None, span_of(node))
+        return Const(None, self._span(node))
 
     def _expr_TrueExpr(self, node: Any, scope: Scope) -> Value:  # noqa: N802
-        return Const(True, span_of(node))
+        return Const(True, self._span(node))
 
     def _expr_FalseExpr(self, node: Any, scope: Scope) -> Value:  # noqa: N802
-        return Const(False, span_of(node))
+        return Const(False, self._span(node))
 
     def _expr_Number(self, node: ast.Number, scope: Scope) -> Value:  # noqa: N802
         number = node.n
@@ -550,11 +554,11 @@ class Interpreter:
                 number = (number + 2**63) % 2**64 - 2**63
             else:
                 number = float(number)
-        return Const(number, span_of(node))
+        return Const(number, self._span(node))
 
     def _expr_String(self, node: ast.String, scope: Scope) -> Value:  # noqa: N802
         raw = node.s if isinstance(node.s, bytes) else str(node.s).encode()
-        return Const(raw, span_of(node))
+        return Const(raw, self._span(node))
 
     def _expr_Varargs(self, node: Any, scope: Scope) -> Value:  # noqa: N802
         return self.frame.varargs
@@ -569,17 +573,17 @@ class Interpreter:
         if variable is not None:
             return self._read(variable)
         if node.id == "kumo":
-            return Opaque("module", span_of(node), ("kumo",))
+            return Opaque("module", self._span(node), ("kumo",))
         if node.id in BUILTIN_MODULES:
-            return Opaque("stdlib", span_of(node), (node.id,))
+            return Opaque("stdlib", self._span(node), (node.id,))
         return UNKNOWN
 
     def _expr_Table(self, node: ast.Table, scope: Scope) -> Value:  # noqa: N802
-        table = TableValue(origin=span_of(node))
+        table = TableValue(origin=self._span(node))
         position = 0
         for index, field in enumerate(node.fields):
             value = self._expr(field.value, scope)
-            field_span = span_of(field)
+            field_span = self._span(field)
             if field.key is None:
                 is_last = index == len(node.fields) - 1
                 if is_last and isinstance(field.value, (ast.Call, ast.Invoke, ast.Varargs, ast.Dots)):
@@ -596,7 +600,8 @@ class Interpreter:
                 continue
             if isinstance(key.value, float) and key.value.is_integer():
                 key = Const(int(key.value))
-            table.entries.append(Entry(key, value, _key_span(field, field_span)))
+            key_span = _key_span(field, field_span)
+            table.entries.append(Entry(key, value, key_span.in_file(self.frame.file) if key_span else None))
         return table
 
     def _expr_AnonymousFunction(self, node: Any, scope: Scope) -> Value:  # noqa: N802
@@ -607,11 +612,11 @@ class Interpreter:
         if info is None or info.scope is not scope:
             info = FunctionInfo(node, scope, self.frame.file, name)
             self._functions.setdefault(id(node), info)
-        return Opaque("function", span_of(node), info)
+        return Opaque("function", self._span(node), info)
 
     def _index_key(self, node: ast.Index, scope: Scope) -> Value:
         if node.notation == ast.IndexNotation.DOT and isinstance(node.idx, ast.Name):
-            return Const(node.idx.id.encode(), span_of(node.idx))
+            return Const(node.idx.id.encode(), self._span(node.idx))
         return self._expr(node.idx, scope)
 
     def _expr_Index(self, node: ast.Index, scope: Scope) -> Value:  # noqa: N802
@@ -639,12 +644,12 @@ class Interpreter:
                 return UNKNOWN
             path = base.detail + (name,)
             if path[0] == "kumo":
-                span = span_of(node)
+                span = self._span(node)
                 if span is not None:
                     self._record(
                         self.model.api_uses, ApiUse(self.frame.file, span, path[1:]), ("api", self.frame.file, span)
                     )
-            return Opaque("module", span_of(node), path)
+            return Opaque("module", self._span(node), path)
         return UNKNOWN
 
     def _binary(self, node: Any, scope: Scope) -> Value:
@@ -654,7 +659,7 @@ class Interpreter:
             return _logical(node, left, right)
         left = self._expr(node.left, scope)
         right = self._expr(node.right, scope)
-        return _fold_binary(node, left, right)
+        return _fold_binary(node, left, right, self._span(node))
 
     # -- calls --------------------------------------------------------------------
 
@@ -682,7 +687,7 @@ class Interpreter:
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "require":
             return self._require(args, node)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("tostring", "tonumber"):
-            return _fold_conversion(node.func.id, args, span_of(node))
+            return _fold_conversion(node.func.id, args, self._span(node))
         for arg in args:
             _escape(arg)
         return UNKNOWN
@@ -726,7 +731,7 @@ class Interpreter:
 
     def _require(self, args: list[Value], node: Any) -> Value:
         name = _const_str(args[0]) if args else None
-        span = span_of(node)
+        span = self._span(node)
         file = self.frame.file
         if name == "kumo":
             self._record(self.model.requires, RequireUse(file, span, name, None), ("req", file, span))
@@ -758,7 +763,7 @@ class Interpreter:
         return value
 
     def _call_api(self, path: tuple[str, ...], args: list[Value], node: Any) -> Value:
-        span = span_of(node)
+        span = self._span(node)
         file = self.frame.file
         name = ".".join(path[1:])
         first = args[0] if args else Const(None)
@@ -770,7 +775,7 @@ class Interpreter:
                 file,
                 span,
                 first,
-                span_of(name_node) or span,
+                self._span(name_node) or span,
                 handler,
                 self.current_event,
                 bool(self._guarded),
@@ -959,12 +964,11 @@ def _tostring(value: Value) -> bytes | None:
     )
 
 
-def _fold_binary(node: Any, left: Value, right: Value) -> Value:
-    span = span_of(node)
+def _fold_binary(node: Any, left: Value, right: Value, span: Span | None) -> Value:
     if isinstance(node, ast.Concat):
         if isinstance(left, OneOf) or isinstance(right, OneOf):
             combos = [
-                _fold_binary(node, a, b) for a in options(left) for b in options(right)
+                _fold_binary(node, a, b, span) for a in options(left) for b in options(right)
             ]
             return one_of(combos) if len(combos) <= 16 else UNKNOWN
         a, b = _tostring(left), _tostring(right)
@@ -1001,8 +1005,7 @@ def _fold_binary(node: Any, left: Value, right: Value) -> Value:
     return UNKNOWN
 
 
-def _fold_unary(node: Any, operand: Value) -> Value:
-    span = span_of(node)
+def _fold_unary(node: Any, operand: Value, span: Span | None) -> Value:
     if isinstance(node, ast.UMinusOp):
         number = _number(operand)
         if number is None:

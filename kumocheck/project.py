@@ -81,7 +81,7 @@ class Workspace:
         self.overlays = {p.resolve(): s for p, s in (overlays or {}).items()}
         self._parsed: dict[Path, tuple[SourceFile, ParsedChunk | None, SyntaxProblem | None]] = {}
         self._importers: dict[Path, set[str]] = {}
-        self._imported: dict[Path, set[Path]] = {}
+        self._importers_by_root: dict[Path, dict[Path, set[Path]]] = {}
 
     def source(self, path: Path, shown: str | None = None) -> SourceFile:
         key = path.resolve()
@@ -129,20 +129,42 @@ class Workspace:
             return None
         return source.path, parsed.chunk
 
-    def is_module(self, path: Path) -> bool:
-        """True when another Lua file under the policy root requires this file."""
-        root = policy_root(path, self.settings)
-        if root not in self._imported:
-            imported: set[Path] = set()
+    def _import_graph(self, root: Path) -> dict[Path, set[Path]]:
+        """For every Lua file under `root`: the files that require it."""
+        if root not in self._importers_by_root:
+            graph: dict[Path, set[Path]] = {}
             for other in sorted(root.rglob("*.lua")):
                 if self.settings.excluded(other.relative_to(root)):
                     continue
+                source = other.resolve()
                 for name in self._required_names(other):
                     target = self.resolve(name, str(other))
-                    if target is not None and target != other.resolve():
-                        imported.add(target)
-            self._imported[root] = imported
-        return path.resolve() in self._imported[root]
+                    if target is not None and target != source:
+                        graph.setdefault(target, set()).add(source)
+            self._importers_by_root[root] = graph
+        return self._importers_by_root[root]
+
+    def is_module(self, path: Path) -> bool:
+        """True when another Lua file under the policy root requires this file."""
+        return bool(self._import_graph(policy_root(path, self.settings)).get(path.resolve()))
+
+    def entry_points(self, path: Path) -> list[Path]:
+        """The entry files (required by nobody) that load `path`, directly or not."""
+        graph = self._import_graph(policy_root(path, self.settings))
+        seen: set[Path] = set()
+        pending = [path.resolve()]
+        entries: list[Path] = []
+        while pending:
+            current = pending.pop()
+            for importer in sorted(graph.get(current, ())):
+                if importer in seen:
+                    continue
+                seen.add(importer)
+                if graph.get(importer):
+                    pending.append(importer)
+                else:
+                    entries.append(importer)
+        return sorted(entries)
 
     def _required_names(self, path: Path) -> set[str]:
         key = path.resolve()
@@ -182,6 +204,7 @@ class Checker:
         self.schema = schema or load_schema()
         self.validator = Validator(self.schema)
         self.checks = all_checks()
+        self._findings: dict[Path, list[Finding]] = {}
         self._known_rules = set(self.schema.rules) | {r.code.lower() for r in self.schema.rules.values()}
 
     def rule_enabled(self, rule: str, path: str) -> bool:
@@ -223,13 +246,32 @@ class Checker:
                 )
             )
             return self._finish(findings, shown, None, source)
-        model = build_model(workspace, path, shown, parsed.chunk)
-        context = CheckContext(model, self.schema, self.validator)
-        for check in self.checks:
-            findings.extend(f for f in check(context) if f.file == shown)
+        findings.extend(f for f in self._policy_findings(workspace, path, shown, parsed) if f.file == shown)
+        for entry in workspace.entry_points(path):
+            findings.extend(f for f in self._policy_findings(workspace, entry, _display(entry)) if f.file == shown)
         suppressions = collect(parsed.comments, source.lines)
         findings.extend(self._bad_directives(suppressions, shown))
         return self._finish(findings, shown, suppressions, source)
+
+    def _policy_findings(
+        self, workspace: Workspace, path: Path, shown: str, parsed: ParsedChunk | None = None
+    ) -> list[Finding]:
+        """Findings of the policy whose entry file is `path`, in any of its files (cached)."""
+        key = path.resolve()
+        if key not in self._findings:
+            if parsed is None:
+                try:
+                    _, parsed, _ = workspace.parsed(path, shown)
+                except SourceError:
+                    parsed = None
+            found: list[Finding] = []
+            if parsed is not None:
+                model = build_model(workspace, path, shown, parsed.chunk)
+                context = CheckContext(model, self.schema, self.validator)
+                for check in self.checks:
+                    found.extend(check(context))
+            self._findings[key] = found
+        return self._findings[key]
 
     def _bad_directives(self, suppressions: Suppressions, shown: str) -> Iterator[Finding]:
         for directive in suppressions.directives:

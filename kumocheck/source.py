@@ -24,10 +24,14 @@ class Span:
     column: int
     end_line: int
     end_column: int
+    file: str | None = None  # set where a value may come from another file than its use
 
     @classmethod
     def point(cls, line: int, column: int) -> Span:
         return cls(line, column, line, column + 1)
+
+    def in_file(self, file: str) -> Span:
+        return attrs.evolve(self, file=file)
 
 
 @attrs.frozen

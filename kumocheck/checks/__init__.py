@@ -71,6 +71,11 @@ def all_checks() -> list[Check]:
     ]
 
 
+def file_of(span: Span | None, default: str) -> str:
+    """The file a span lies in: values can come from another file than their use."""
+    return span.file if span is not None and span.file else default
+
+
 def event_names(context: CheckContext) -> list[str]:
     """Events fired by kumod, for suggestions."""
     return sorted(context.schema.events)

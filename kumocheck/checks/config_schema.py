@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kumocheck.checks import CheckContext, Finding
+from kumocheck.checks import CheckContext, Finding, file_of
 from kumocheck.diagnostics import Fix
 from kumocheck.source import Span
 
@@ -23,7 +23,7 @@ def check(context: CheckContext) -> Iterator[Finding]:
                 fix = Fix(span, problem.replacement, f"Replace with {problem.replacement}")
             yield Finding(
                 problem.rule,
-                call.file,
+                file_of(span, call.file),
                 span,
                 problem.message,
                 problem.help,

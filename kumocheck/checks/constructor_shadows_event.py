@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kumocheck.checks import CheckContext, Finding
+from kumocheck.checks import CheckContext, Finding, file_of
 
 
 def check(context: CheckContext) -> Iterator[Finding]:
@@ -26,7 +26,7 @@ def check(context: CheckContext) -> Iterator[Finding]:
         )
         yield Finding(
             "constructor-shadows-event",
-            reference.file,
+            file_of(reference.span, reference.file),
             reference.span,
             f"custom_lua constructor '{name}' is the name of a KumoMTA event: {detail}",
             f"give the constructor its own name, for example 'make.{name}'",

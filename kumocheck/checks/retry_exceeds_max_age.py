@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kumocheck.checks import CheckContext, Finding
+from kumocheck.checks import CheckContext, Finding, file_of
 from kumocheck.runtime import humantime
 from kumocheck.schema.values import Const, TableValue, Value, lua_repr, options
 from kumocheck.source import Span
@@ -58,7 +58,7 @@ def check(context: CheckContext) -> Iterator[Finding]:
                 age_text = lua_repr(age_value.value) if age_value else "the default 7days"
                 yield Finding(
                     "retry-exceeds-max-age",
-                    call.file,
+                    file_of(span, call.file),
                     span,
                     f"max_age {age_text} is shorter than retry_interval {retry_text}: "
                     "messages expire before their first retry",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kumocheck.checks import CheckContext, Finding, bound_names
+from kumocheck.checks import CheckContext, Finding, file_of, bound_names
 from kumocheck.helpers import helper_provides
 from kumocheck.schema.validate import nearest
 
@@ -27,7 +27,7 @@ def check(context: CheckContext) -> Iterator[Finding]:
         guess = nearest(name, sorted(bound))
         yield Finding(
             "unbound-constructor",
-            reference.file,
+            file_of(reference.span, reference.file),
             reference.span,
             f"custom_lua constructor '{name}' is not bound by any kumo.on: deliveries for this queue will fail",
             (f"did you mean '{guess}'?" if guess else f"add kumo.on('{name}', function(domain, tenant, campaign) ... end)"),

@@ -1,0 +1,31 @@
+"""Every policy under tests/policies/ yields exactly the findings its comments expect.
+
+A fixture is a `.lua` file, or a folder holding a policy (init.lua and its modules).
+Each line that must produce a finding ends with `-- expect[rule-name]`; any finding not
+announced that way, or announced but missing, fails the test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kumocheck.config import Settings
+from kumocheck.project import check_sources
+
+from conftest import POLICIES, expected_findings
+
+FIXTURES = sorted(p for p in POLICIES.iterdir() if p.suffix == ".lua" or p.is_dir())
+
+
+@pytest.mark.parametrize("fixture", FIXTURES, ids=[p.name for p in FIXTURES])
+def test_policy_findings(fixture: Path) -> None:
+    files = sorted(fixture.rglob("*.lua")) if fixture.is_dir() else [fixture]
+    expected = set().union(*(expected_findings(f) for f in files))
+    settings = Settings(policy_root=fixture if fixture.is_dir() else None)
+    report = check_sources([fixture], settings)
+    assert not report.errors
+    actual = {(Path(d.path).name, d.span.line, d.rule) for d in report.diagnostics}
+    messages = "\n".join(f"{d.path}:{d.span.line}: [{d.rule}] {d.message}" for d in report.diagnostics)
+    assert actual == expected, f"findings differ\nmissing: {sorted(expected - actual)}\nunexpected: {sorted(actual - expected)}\nall:\n{messages}"
