@@ -91,6 +91,8 @@ def _tidy_message(msg: str) -> str:
     msg = msg.replace("'<EOF>'", "end of file").replace("<EOF>", "end of file")
     if " expecting {" in msg:  # a long alternatives set says nothing useful
         msg = msg[: msg.index(" expecting {")]
+    if "failed predicate" in msg and "IsFunctionCall" in msg:
+        return "syntax error: only a function call can stand as a statement"
     prefix = "token recognition error at: '"
     if msg.startswith(prefix) and msg[len(prefix):][:1] in ("'", '"'):
         return "unfinished string"
@@ -105,6 +107,8 @@ def _tidy_message(msg: str) -> str:
 
 def _last_word(msg: str) -> str:
     text = msg[len("no viable alternative at input "):].strip("'")
+    for escape in ("\\n", "\\r", "\\t"):
+        text = text.replace(escape, " ")
     parts = text.split()
     return repr(parts[-1]) if parts else "end of file"
 

@@ -229,7 +229,7 @@ class Checker:
                 Finding(
                     "source-encoding",
                     shown,
-                    Span.point(int(source.encoding_problem.split("line ")[1]), 1),
+                    Span.point(source.encoding_line, 1),
                     f"file is not valid UTF-8 ({source.encoding_problem}); it was read as Latin-1",
                     "save the file as UTF-8: KumoMTA's configuration values must be UTF-8",
                 )

@@ -41,6 +41,7 @@ class SourceFile:
     path: str  # as shown to the user
     text: str
     encoding_problem: str | None = None  # set when the bytes were not UTF-8
+    encoding_line: int = 1
     too_large: bool = False
 
     @property
@@ -59,7 +60,7 @@ def decode_source(path: str, data: bytes) -> SourceFile:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         problem = f"byte 0x{data[exc.start]:02x} on line {line} is not UTF-8"
-        return SourceFile(path, data.decode("latin-1"), encoding_problem=problem)
+        return SourceFile(path, data.decode("latin-1"), encoding_problem=problem, encoding_line=line)
 
 
 def read_source(path: str | os.PathLike) -> SourceFile:
