@@ -150,6 +150,8 @@ def run_check(args) -> int:
     report = check_sources(paths, settings, overlays, shown)
     for error in report.errors:
         print(f"kumocheck: {error}", file=sys.stderr)
+    if report.files_checked == 0 and not report.errors:
+        print("kumocheck: warning: no Lua files found under the given path(s)", file=sys.stderr)
     output_format = args.output_format or "full"
     render = renderers().get(output_format)
     if render is None:

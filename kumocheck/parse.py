@@ -14,6 +14,7 @@ parser and AST builder itself:
 
 from __future__ import annotations
 
+import queue
 import sys
 import threading
 from typing import Callable, TypeVar
@@ -113,31 +114,67 @@ def _last_word(msg: str) -> str:
     return repr(parts[-1]) if parts else "end of file"
 
 
+class _DeepWorker:
+    """One long-lived thread with a large stack that runs recursive work on request."""
+
+    def __init__(self) -> None:
+        self._jobs: queue.Queue = queue.Queue()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def _loop(self) -> None:
+        sys.setrecursionlimit(max(sys.getrecursionlimit(), _RECURSION_LIMIT))
+        while True:
+            func, done = self._jobs.get()
+            try:
+                done.append((True, func()))
+            except BaseException as exc:  # handed back to the caller's thread
+                done.append((False, exc))
+            finally:
+                self._jobs.task_done()
+                _wake(done)
+
+    def run(self, func: Callable[[], T]) -> T:
+        if threading.current_thread() is self._thread:
+            return func()  # already deep
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                old_size = threading.stack_size()
+                threading.stack_size(_STACK_BYTES)
+                try:
+                    self._thread = threading.Thread(target=self._loop, name="kumocheck-deep", daemon=True)
+                    self._thread.start()
+                finally:
+                    threading.stack_size(old_size)
+        done: list = []
+        waiter = threading.Event()
+        _WAITERS[id(done)] = waiter
+        try:
+            self._jobs.put((func, done))
+            waiter.wait()
+        finally:
+            _WAITERS.pop(id(done), None)
+        ok, value = done[0]
+        if ok:
+            return value
+        raise value
+
+
+_WAITERS: dict[int, threading.Event] = {}
+
+
+def _wake(done: list) -> None:
+    waiter = _WAITERS.get(id(done))
+    if waiter is not None:
+        waiter.set()
+
+
+_WORKER = _DeepWorker()
+
+
 def run_deep(func: Callable[[], T]) -> T:
     """Run `func` on a thread with a large stack and a high recursion limit."""
-    result: list = []
-    error: list = []
-
-    def target() -> None:
-        try:
-            result.append(func())
-        except BaseException as exc:  # re-raised in the caller's thread
-            error.append(exc)
-
-    old_size = threading.stack_size()
-    old_limit = sys.getrecursionlimit()
-    threading.stack_size(_STACK_BYTES)
-    sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
-    try:
-        thread = threading.Thread(target=target, name="kumocheck-deep")
-        thread.start()
-        thread.join()
-    finally:
-        threading.stack_size(old_size)
-        sys.setrecursionlimit(old_limit)
-    if error:
-        raise error[0]
-    return result[0]
+    return _WORKER.run(func)
 
 
 def _tokens(text: str) -> tuple[CommonTokenStream, SyntaxProblem | None]:

@@ -16,7 +16,7 @@ from kumocheck.checks import CheckContext, Finding, all_checks
 from kumocheck.config import Settings
 from kumocheck.diagnostics import Diagnostic, Fix, Severity
 from kumocheck.model import Interpreter, PolicyModel
-from kumocheck.parse import LuaSyntaxError, ParsedChunk, SyntaxProblem, parse_lua
+from kumocheck.parse import LuaSyntaxError, ParsedChunk, SyntaxProblem, parse_lua, run_deep
 from kumocheck.schema.model import Schema, load_schema
 from kumocheck.schema.validate import Validator, nearest
 from kumocheck.source import SourceError, SourceFile, Span, read_source
@@ -266,10 +266,21 @@ class Checker:
                     parsed = None
             found: list[Finding] = []
             if parsed is not None:
-                model = build_model(workspace, path, shown, parsed.chunk)
-                context = CheckContext(model, self.schema, self.validator)
-                for check in self.checks:
-                    found.extend(check(context))
+                try:
+                    model = build_model(workspace, path, shown, parsed.chunk)
+                    context = CheckContext(model, self.schema, self.validator)
+                    for check in self.checks:
+                        found.extend(check(context))
+                except RecursionError:
+                    found = [
+                        Finding(
+                            "syntax-error",
+                            shown,
+                            Span.point(1, 1),
+                            "code nested too deeply to analyse",
+                            "split deeply nested expressions into locals",
+                        )
+                    ]
             self._findings[key] = found
         return self._findings[key]
 
@@ -326,7 +337,7 @@ def check_sources(
     for path in files:
         shown = (shown_names or {}).get(path) or _display(path)
         try:
-            report.diagnostics.extend(checker.check_file(workspace, path, shown))
+            report.diagnostics.extend(run_deep(lambda: checker.check_file(workspace, path, shown)))
             report.sources[shown] = workspace.parsed(path, shown)[0].text
             report.files_checked += 1
         except SourceError as exc:
