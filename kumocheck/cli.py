@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--config", metavar="FILE", help="read settings from this kumocheck.toml or pyproject.toml")
     check.add_argument("--isolated", action="store_true", help="ignore configuration files")
     check.add_argument("--policy-root", metavar="DIR", help="folder that require() names are relative to")
+    check.add_argument("--target-version", metavar="RELEASE", help="the oldest KumoMTA release the policy must run on, e.g. 2024.11.08")
     check.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from stdin (for messages and per-file settings)")
     check.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
@@ -102,6 +103,12 @@ def _settings(args):
         changes["select"] = _split_rules(args.select)
     if args.ignore:
         changes["ignore"] = settings.ignore + _split_rules(args.ignore)
+    if args.target_version:
+        from kumocheck.config import valid_release
+
+        if not valid_release(args.target_version):
+            raise UsageError(f"--target-version {args.target_version}: expected a release such as 2024.11.08")
+        changes["target_version"] = args.target_version
     if args.policy_root:
         root = Path(args.policy_root)
         if not root.is_dir():

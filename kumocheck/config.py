@@ -9,7 +9,7 @@ from pathlib import Path
 import attrs
 
 CONFIG_FILES = ("kumocheck.toml", "pyproject.toml")
-KNOWN_KEYS = {"select", "ignore", "per-file-ignores", "policy-root", "exclude", "extend-exclude"}
+KNOWN_KEYS = {"select", "ignore", "per-file-ignores", "policy-root", "exclude", "extend-exclude", "target-version"}
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".kumocheck_cache")
 
 
@@ -26,6 +26,7 @@ class Settings:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     policy_root: Path | None = None
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
+    target_version: str | None = None  # a KumoMTA release such as "2024.11.08"
     config_file: Path | None = None
 
     def ignored_for(self, path: str) -> tuple[str, ...]:
@@ -39,6 +40,13 @@ class Settings:
 
     def excluded(self, path: Path) -> bool:
         return any(fnmatch.fnmatch(part, pattern) for part in path.parts for pattern in self.exclude)
+
+
+def valid_release(text: str) -> bool:
+    """A release tag or its date part: 2024.11.08 or 2024.11.08-d383b033."""
+    import re
+
+    return re.fullmatch(r"\d{4}\.\d{2}\.\d{2}(-[0-9a-f]+)?", text) is not None
 
 
 def find_config(start: Path) -> Path | None:
@@ -97,6 +105,9 @@ def load_settings(path: Path) -> Settings:
     root = data.get("policy-root")
     if root is not None and not isinstance(root, str):
         raise ConfigError(f"{path}: `policy-root` must be a string")
+    target = data.get("target-version")
+    if target is not None and (not isinstance(target, str) or not valid_release(target)):
+        raise ConfigError(f"{path}: `target-version` must be a KumoMTA release such as \"2024.11.08\"")
     exclude = DEFAULT_EXCLUDE + _strings(data.get("extend-exclude", []), "extend-exclude", path)
     if "exclude" in data:
         exclude = _strings(data["exclude"], "exclude", path)
@@ -108,5 +119,6 @@ def load_settings(path: Path) -> Settings:
         ),
         policy_root=(path.parent / root).resolve() if root else None,
         exclude=exclude,
+        target_version=target,
         config_file=path,
     )

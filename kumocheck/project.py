@@ -202,7 +202,7 @@ class Checker:
     def __init__(self, settings: Settings, schema: Schema | None = None):
         self.settings = settings
         self.schema = schema or load_schema()
-        self.validator = Validator(self.schema)
+        self.validator = Validator(self.schema, settings.target_version)
         self.checks = all_checks()
         self._findings: dict[Path, list[Finding]] = {}
         self._known_rules = set(self.schema.rules) | {r.code.lower() for r in self.schema.rules.values()}
@@ -268,7 +268,7 @@ class Checker:
             if parsed is not None:
                 try:
                     model = build_model(workspace, path, shown, parsed.chunk)
-                    context = CheckContext(model, self.schema, self.validator)
+                    context = CheckContext(model, self.schema, self.validator, self.settings.target_version)
                     for check in self.checks:
                         found.extend(check(context))
                 except RecursionError:

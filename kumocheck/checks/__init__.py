@@ -35,6 +35,7 @@ class CheckContext:
     model: PolicyModel
     schema: Schema
     validator: Validator
+    target_version: str | None = None
 
 
 Check = Callable[[CheckContext], Iterator[Finding]]
@@ -49,6 +50,7 @@ def all_checks() -> list[Check]:
         handler_arity,
         nil_return,
         on_inside_handler,
+        requires_newer_kumomta,
         retry_exceeds_max_age,
         table_return,
         unbound_constructor,
@@ -68,6 +70,7 @@ def all_checks() -> list[Check]:
         table_return.check,
         on_inside_handler.check,
         unknown_api.check,
+        requires_newer_kumomta.check,
     ]
 
 

@@ -154,6 +154,16 @@ class ApiCatalogue:
     modules: dict[str, dict]
     require_modules: dict[str, dict]
 
+    def since(self, path: tuple[str, ...]) -> str | None:
+        """The release that introduced `kumo.<path>`, when the catalogue knows it."""
+        if len(path) == 1:
+            entry = self.functions.get(path[0]) or self.modules.get(path[0]) or {}
+            return entry.get("since")
+        module = self.modules.get(".".join(path[:-1]))
+        if module is None:
+            return None
+        return module.get("member_since", {}).get(path[-1]) or module.get("since")
+
     def knows(self, path: tuple[str, ...]) -> bool | None:
         """True/False for a `kumo.*` path; None when the catalogue cannot tell."""
         if len(path) == 1:
@@ -199,6 +209,26 @@ class Schema:
         for struct in self.structs.values():
             for spec in struct.fields.values():
                 yield struct, spec
+
+
+def release_key(tag: str | None) -> tuple[int, ...]:
+    """Order KumoMTA release tags ('2024.09.02-c5476b89'); 'dev' sorts after every release."""
+    if not tag:
+        return (0,)
+    if tag == "dev":
+        return (9999,)
+    head = tag.split("-")[0]
+    try:
+        return tuple(int(part) for part in head.split("."))
+    except ValueError:
+        return (0,)
+
+
+def newer_than(since: str | None, target: str | None) -> bool:
+    """True when something introduced in `since` is missing from release `target`."""
+    if not since or not target:
+        return False
+    return release_key(since) > release_key(target)
 
 
 def rules_dir() -> Path:

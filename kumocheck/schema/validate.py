@@ -16,6 +16,7 @@ import attrs
 from kumocheck.runtime import addresses, humantime, throttle
 from kumocheck.schema.model import (
     INTEGER_RANGES,
+    newer_than,
     EnumSpec,
     Schema,
     StructSpec,
@@ -101,8 +102,9 @@ def suggest_duration(text: str) -> str | None:
 class Validator:
     """Walks a value and a type side by side."""
 
-    def __init__(self, schema: Schema):
+    def __init__(self, schema: Schema, target_version: str | None = None):
         self.schema = schema
+        self.target_version = target_version
         self._homes = self._key_homes()
 
     # -- entry points -------------------------------------------------------------
@@ -411,6 +413,18 @@ class Validator:
             if field is None:
                 yield self._unknown_key(key, entry, spec, path)
                 continue
+            if newer_than(field.since, self.target_version):
+                yield Problem(
+                    "requires-newer-kumomta",
+                    f"`{path_text(path + (key,))}` needs KumoMTA "
+                    + ("newer than any release (dev)" if field.since == "dev" else f"{field.since.split('-')[0]} or later")
+                    + " "
+                    f"(target-version is {self.target_version})"
+                    + (": kumod rejects the unknown key" if spec.unknown_keys == "error" else ": kumod ignores it"),
+                    entry.origin,
+                    path + (key,),
+                    help="raise target-version after upgrading KumoMTA, or drop the key",
+                )
             yield from self.validate(entry.value, field.type, path + (key,))
         if not value.open:
             present = {key for key, entry in value.string_keys() if not _is_nil(entry.value)}
