@@ -38,6 +38,7 @@ from kumocheck.source import Span, span_of
 MAX_CALL_DEPTH = 8
 MAX_EVALUATIONS_PER_FUNCTION = 64
 BUILTIN_MODULES = {"kumo", "redis", "sqlite", "tsa", "proxy", "string", "table", "math", "os", "io", "utf8", "coroutine"}
+MATH_CONSTANTS = {"huge": float("inf"), "pi": math.pi, "maxinteger": 2**63 - 1, "mininteger": -(2**63)}
 LOAD_DATA_FUNCTIONS = {"json_load", "toml_load", "yaml_load", "json_parse", "toml_parse", "yaml_parse"}
 
 
@@ -77,7 +78,15 @@ class Binding:
     name_span: Span
     handler: FunctionInfo | None
     inside_event: str | None  # the handler running when kumo.on was called
-    conditional: bool
+    branch_path: tuple[tuple[int, int], ...] = ()  # enclosing (if statement, branch) pairs
+    in_loop: bool = False
+    helper: str | None = None  # set when a policy-extras helper registers it
+    call_site: Span | None = None  # the handler's call that led to this kumo.on, if indirect
+
+    def exclusive_with(self, other: "Binding") -> bool:
+        """True when the two registrations sit in different branches of one `if`."""
+        mine = dict(self.branch_path)
+        return any(mine.get(statement, branch) != branch for statement, branch in other.branch_path)
 
     @property
     def event(self) -> str | None:
@@ -116,6 +125,16 @@ class ApiUse:
 
 
 @attrs.define(eq=False)
+class ApiCall:
+    """A call of a kumo.* function with the value of its first argument."""
+
+    file: str
+    span: Span
+    path: tuple[str, ...]
+    arg: Value
+
+
+@attrs.define(eq=False)
 class RequireUse:
     file: str
     span: Span
@@ -143,6 +162,7 @@ class PolicyModel:
     config_calls: list[ConfigCall] = attrs.Factory(list)
     references: list[EventReference] = attrs.Factory(list)
     api_uses: list[ApiUse] = attrs.Factory(list)
+    api_calls: list[ApiCall] = attrs.Factory(list)
     requires: list[RequireUse] = attrs.Factory(list)
     returns: list[HandlerReturn] = attrs.Factory(list)
     kumo_extensions: set[str] = attrs.Factory(set)
@@ -266,7 +286,11 @@ class Interpreter:
         self._evaluations: dict[int, int] = {}
         self._pending_handlers: list[Binding] = []
         self._pending_keys: set[tuple] = set()
-        self._guarded = 0  # enclosing branches and loops, across calls too
+        self._branch_path: list[tuple[int, int]] = []  # (if statement, branch), across calls too
+        self._loops_total = 0  # enclosing loops, across calls too
+        self._handler_calls: list[Span | None] = []
+        self._required_helpers: set[str] = set()  # calls made directly by a handler body
+        self.helper_registrations: dict[str, dict] = {}
         self._functions: dict[int, FunctionInfo] = {}
         self._evaluated: set[int] = set()
         self._seen: set[tuple] = set()
@@ -440,22 +464,23 @@ class Interpreter:
         has_else = current is not None
         if has_else:
             branches.append(current)
-        self._branches(branches, scope, exhaustive=has_else)
+        self._branches(branches, scope, exhaustive=has_else, statement=node)
 
-    def _branches(self, blocks: list[ast.Block], scope: Scope, exhaustive: bool) -> None:
+    def _branches(self, blocks: list[ast.Block], scope: Scope, exhaustive: bool, statement: Any) -> None:
         outcomes: list[dict[Variable, Value]] = []
         touched: dict[Variable, Value] = {}
         self._conditional += 1
-        self._guarded += 1
         try:
-            for block in blocks:
+            for index, block in enumerate(blocks):
                 journal = _Journal()
                 self._journals.append(journal)
+                self._branch_path.append((id(statement), index))
                 try:
                     self._block(block, Scope(scope.frame, scope))
                 except _Return:
                     pass
                 finally:
+                    self._branch_path.pop()
                     self._journals.pop()
                 outcomes.append({variable: variable.value for variable in journal.old})
                 for variable, old in journal.old.items():
@@ -463,7 +488,6 @@ class Interpreter:
                     variable.value = old
         finally:
             self._conditional -= 1
-            self._guarded -= 1
         for variable, old in touched.items():
             possible = [outcome.get(variable, old) for outcome in outcomes]
             if not exhaustive:
@@ -474,14 +498,14 @@ class Interpreter:
         journal = _Journal()
         self._journals.append(journal)
         self._loop += 1
-        self._guarded += 1
+        self._loops_total += 1
         try:
             self._block(block, scope)
         except (_Return, _Break):
             pass
         finally:
             self._loop -= 1
-            self._guarded -= 1
+            self._loops_total -= 1
             self._journals.pop()
         for variable in journal.old:
             self._write(variable, UNKNOWN)
@@ -638,6 +662,12 @@ class Interpreter:
                 return UNKNOWN
             values = [entry.value for entry in base.entries]
             return one_of(values + [UNKNOWN]) if values else UNKNOWN
+        if isinstance(base, Opaque) and base.kind == "stdlib" and base.detail == ("math",):
+            constant = MATH_CONSTANTS.get(_const_str(key) or "")
+            return Const(constant, self._span(node)) if constant is not None else UNKNOWN
+        if isinstance(base, Opaque) and base.kind == "helper":
+            name = _const_str(key)
+            return Opaque("helper_fn", self._span(node), (base.detail, name)) if name else UNKNOWN
         if isinstance(base, Opaque) and base.kind == "module":
             name = _const_str(key)
             if name is None:
@@ -679,7 +709,35 @@ class Interpreter:
         results = [self._call(option, args, node, scope) for option in options(callee)]
         return one_of(results) if results else UNKNOWN
 
+    def _helper_registers(self, module: str, function: str, span: Span | None) -> None:
+        """Bindings a policy-extras helper makes on the policy's behalf."""
+        for event in self.helper_registrations.get(module, {}).get(function, ()):
+            binding = Binding(
+                self.frame.file,
+                span,
+                Const(event.encode()),
+                span,
+                None,
+                self.current_event,
+                tuple(self._branch_path),
+                self._loops_total > 0,
+                helper=f"{module} {function}()",
+            )
+            self._record(self.model.bindings, binding, ("helper-on", self.frame.file, span, event))
+
     def _call(self, callee: Value, args: list[Value], node: Any, scope: Scope) -> Value:
+        if self.frame.event is not None and isinstance(callee, Opaque) and callee.kind == "function":
+            self._handler_calls.append(self._span(node))
+            try:
+                return self._call_function(callee.detail, args, event=None)
+            finally:
+                self._handler_calls.pop()
+        if isinstance(callee, Opaque) and callee.kind == "helper_fn":
+            module, function = callee.detail
+            self._helper_registers(module, function, self._span(node))
+            for arg in args:
+                _escape(arg)
+            return UNKNOWN
         if isinstance(callee, Opaque) and callee.kind == "module":
             return self._call_api(callee.detail, args, node)
         if isinstance(callee, Opaque) and callee.kind == "function":
@@ -742,6 +800,11 @@ class Interpreter:
             self.model.helper_modules.add(name)
             if name not in ("policy-extras.policy_utils", "policy-extras.typing"):
                 self.model.loads_data = True  # helpers configured from data files
+            if name in self.helper_registrations:
+                if self.current_event is None and name not in self._required_helpers:
+                    self._required_helpers.add(name)  # package.loaded: its top level runs once
+                    self._helper_registers(name, "on_require", span)
+                return Opaque("helper", span, name)
         if resolved is None:
             return UNKNOWN
         if resolved in self._modules:
@@ -778,9 +841,11 @@ class Interpreter:
                 self._span(name_node) or span,
                 handler,
                 self.current_event,
-                bool(self._guarded),
+                tuple(self._branch_path),
+                self._loops_total > 0,
+                call_site=self._handler_calls[-1] if self._handler_calls and self.frame.event is None else None,
             )
-            key = ("on", file, span, id(handler.node) if handler else None)
+            key = ("on", file, span, id(handler.node) if handler else None, binding.branch_path, self.current_event)
             self._record(self.model.bindings, binding, key)
             if key not in self._pending_keys:
                 self._pending_keys.add(key)
@@ -809,8 +874,7 @@ class Interpreter:
                         self._add_reference("log_disposition", file, entry.origin or span, ref_name)
         elif path[-1] in LOAD_DATA_FUNCTIONS or path[1:2] == ("secrets",):
             self.model.loads_data = True
-        for arg in args:
-            _escape(arg)
+        self._record(self.model.api_calls, ApiCall(file, span, path, first), ("call", file, span, id(first)))
         if name != "spawn_task":
             for arg in args:
                 self._collect_keysource(arg, file)
@@ -988,7 +1052,9 @@ def _fold_binary(node: Any, left: Value, right: Value, span: Span | None) -> Val
             return Const(_wrap(x * y) if both_int else float(x) * float(y), span)
         if isinstance(node, ast.FloatDivOp):
             if y == 0:
-                return UNKNOWN
+                if x == 0 or x != x:
+                    return Const(float("nan"), span)
+                return Const(math.copysign(math.inf, x) * math.copysign(1.0, float(y)), span)
             return Const(float(x) / float(y), span)
         if isinstance(node, ast.FloorDivOp):
             if y == 0:

@@ -184,12 +184,14 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def build_model(workspace: Workspace, path: Path, shown: str, chunk) -> PolicyModel:
+def build_model(workspace: Workspace, path: Path, shown: str, chunk, schema: Schema | None = None) -> PolicyModel:
     """Evaluate one entry file (two passes: the first finds closure-assigned variables)."""
     tainted: set[tuple] = set()
+    schema = schema or load_schema()
     for recording in (False, True):
         model = PolicyModel(root_file=shown)
         interpreter = Interpreter(model, workspace.load, workspace.resolve, tainted)
+        interpreter.helper_registrations = schema.helper_registrations
         interpreter.recording = recording
         interpreter.run(shown, chunk)
     model.is_module = workspace.is_module(path)
@@ -267,7 +269,7 @@ class Checker:
             found: list[Finding] = []
             if parsed is not None:
                 try:
-                    model = build_model(workspace, path, shown, parsed.chunk)
+                    model = build_model(workspace, path, shown, parsed.chunk, self.schema)
                     context = CheckContext(model, self.schema, self.validator, self.settings.target_version)
                     for check in self.checks:
                         found.extend(check(context))

@@ -16,10 +16,19 @@ from kumocheck.project import check_sources
 
 from conftest import POLICIES, expected_findings
 
-FIXTURES = sorted(p for p in POLICIES.iterdir() if p.suffix == ".lua" or p.is_dir())
+FIXTURES = [
+    pytest.param(
+        p,
+        id=p.name,
+        # xfail_*: a known checker bug, written with the correct expectation
+        marks=[pytest.mark.xfail(strict=True, reason="known checker bug")] if p.name.startswith("xfail_") else [],
+    )
+    for p in sorted(POLICIES.iterdir())
+    if p.suffix == ".lua" or p.is_dir()
+]
 
 
-@pytest.mark.parametrize("fixture", FIXTURES, ids=[p.name for p in FIXTURES])
+@pytest.mark.parametrize("fixture", FIXTURES)
 def test_policy_findings(fixture: Path) -> None:
     files = sorted(fixture.rglob("*.lua")) if fixture.is_dir() else [fixture]
     expected = set().union(*(expected_findings(f) for f in files))

@@ -49,6 +49,7 @@ def all_checks() -> list[Check]:
         duplicate_handler,
         handler_arity,
         nil_return,
+        object_keys,
         on_inside_handler,
         requires_newer_kumomta,
         retry_exceeds_max_age,
@@ -60,6 +61,7 @@ def all_checks() -> list[Check]:
 
     return [
         config_schema.check,
+        object_keys.check,
         retry_exceeds_max_age.check,
         unbound_constructor.check,
         constructor_shadows_event.check,
@@ -85,4 +87,7 @@ def event_names(context: CheckContext) -> list[str]:
 
 
 def bound_names(model: PolicyModel) -> list[str]:
-    return sorted({b.event for b in model.bindings if b.event is not None})
+    """Events bound for real: a kumo.on inside a running handler raises instead."""
+    return sorted(
+        {b.event for b in model.bindings if b.event is not None and b.inside_event in (None, "main")}
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kumocheck.checks import CheckContext, Finding
+from kumocheck.checks import CheckContext, Finding, file_of
 
 
 def check(context: CheckContext) -> Iterator[Finding]:
@@ -15,11 +15,13 @@ def check(context: CheckContext) -> Iterator[Finding]:
         if binding.inside_event is None or binding.inside_event == "main":
             continue
         name = f"'{binding.event}'" if binding.event else "a handler"
+        site = binding.call_site or binding.span
+        through = " (through this call)" if binding.call_site else ""
         yield Finding(
             "on-inside-handler",
-            binding.file,
-            binding.span,
-            f"kumo.on for {name} is called inside the '{binding.inside_event}' handler: "
+            file_of(site, binding.file),
+            site,
+            f"kumo.on for {name} is called inside the '{binding.inside_event}' handler{through}: "
             "kumod only allows registering handlers while the policy loads",
-            "move the kumo.on call to the top level of the policy",
+            "register handlers at the top level of the policy, or from code that runs while it loads",
         )

@@ -18,6 +18,7 @@ def check(context: CheckContext) -> Iterator[Finding]:
     model = context.model
     events = context.schema.events
     referenced = {r.event for r in model.references if r.event is not None}
+    bound = {b.event for b in model.bindings if b.event is not None}
     sure = model.references_complete
     for binding in model.bindings:
         name = binding.event
@@ -25,8 +26,9 @@ def check(context: CheckContext) -> Iterator[Finding]:
             continue
         if helper_provides(context.schema, model, name):
             continue
-        if nearest(name, sorted(referenced)):
-            continue  # a near miss of a referenced name: unbound-constructor tells that story
+        near = nearest(name, sorted(referenced))
+        if near and near not in bound:
+            continue  # a near miss of an unbound referenced name: unbound-constructor tells that story
         guess = nearest(name, sorted(events))
         if not sure and guess is None:
             continue  # may be a constructor or task named by data we cannot see

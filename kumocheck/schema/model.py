@@ -110,12 +110,15 @@ class UnionSpec:
 
 @attrs.frozen
 class ForeignObject:
-    """Another KumoMTA object whose option keys users put in the wrong place."""
+    """Another KumoMTA object (egress path, listener...): its keys, known as data."""
 
     name: str
     constructor: str
     event: str | None
     keys: frozenset[str]
+    rejects_unknown: bool = True
+    required: tuple[str, ...] = ()
+    nested: dict[str, str] = attrs.Factory(dict)  # key -> object name of each list element
 
 
 @attrs.frozen
@@ -188,6 +191,7 @@ class Schema:
     events: dict[str, EventSpec]
     user_events: dict[str, dict]
     helper_events: dict[str, dict]
+    helper_registrations: dict[str, dict]
     api: ApiCatalogue
     rules: dict[str, RuleSpec]
 
@@ -196,6 +200,15 @@ class Schema:
 
     def foreign_owners(self, key: str) -> list[ForeignObject]:
         return [obj for obj in self.foreign if key in obj.keys]
+
+    def foreign_object(self, name: str) -> ForeignObject | None:
+        return next((obj for obj in self.foreign if obj.name == name), None)
+
+    def object_for_constructor(self, dotted: str) -> ForeignObject | None:
+        """The object built by `kumo.make_egress_path` and the like (not make_queue_config)."""
+        if dotted == self.structs[self.entry_struct].constructor:
+            return None
+        return next((obj for obj in self.foreign if obj.constructor == dotted), None)
 
     def rule(self, name_or_code: str) -> RuleSpec | None:
         if name_or_code in self.rules:
@@ -313,12 +326,21 @@ def load_schema() -> Schema:
         },
         entry_struct=config["meta"]["entry_struct"],
         foreign=tuple(
-            ForeignObject(name, data.get("constructor", ""), data.get("event"), frozenset(data.get("keys", ())))
+            ForeignObject(
+                name,
+                data.get("constructor", ""),
+                data.get("event"),
+                frozenset(data.get("keys", ())),
+                data.get("deny_unknown_fields", True),
+                tuple(data.get("required", ())),
+                dict(data.get("nested", {})),
+            )
             for name, data in egress.get("objects", {}).items()
         ),
         events={name: _event(name, data) for name, data in events.get("events", {}).items()},
         user_events=events.get("user_events", {}),
         helper_events=events.get("helper_events", {}),
+        helper_registrations=events.get("helper_registrations", {}),
         api=ApiCatalogue(
             functions=api.get("kumo", {}).get("functions", {}),
             modules=api.get("kumo", {}).get("modules", {}),

@@ -1,0 +1,199 @@
+"""The `kumo` module as compiled policies see it offline.
+
+* `kumo.on` registers handlers with the owning `Policy`;
+* `kumo.make_queue_config` validates and decodes for real (queue_config.py);
+* `kumo.json_load` / `toml_load` / `json_parse` / `toml_parse` (and the `kumo.serde`
+  versions) read and parse for real; JSON arrays carry mlua's array marker;
+* `kumo.make_egress_path`, `make_egress_source`, `make_egress_pool` and
+  `make_listener_domain` return their argument unchanged (not validated offline);
+* every other name of the KumoMTA API (rules/kumo_api.toml) is a function that raises
+  `LuaError("kumo.dns.lookup_mx: not available offline ...")` when called.
+
+The verify command's Lua stub (kumocheck/compiler/oracle.py) mirrors these rules.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import tomllib
+from typing import Any, Callable
+
+from kumocheck.runtime import lua_number as N
+from kumocheck.runtime.errors import LuaError
+from kumocheck.runtime.queue_config import make_queue_config
+from kumocheck.runtime.table import LuaTable
+
+__all__ = ["OFFLINE_MESSAGE", "PASSTHROUGH", "PARSERS", "api_names", "build_kumo", "from_python", "offline"]
+
+OFFLINE_MESSAGE = "{name}: not available offline (kumocheck runs the policy without kumod)"
+PASSTHROUGH = ("make_egress_path", "make_egress_source", "make_egress_pool", "make_listener_domain")
+#: names handled for real: (module path, name)
+PARSERS = ("json_load", "json_parse", "toml_load", "toml_parse", "json_encode", "json_encode_pretty")
+
+
+@functools.lru_cache(maxsize=1)
+def api_names() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
+    """(functions of `kumo`, {submodule path: its functions}) from rules/kumo_api.toml."""
+    from kumocheck.schema.model import rules_dir
+
+    path = rules_dir() / "kumo_api.toml"
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except OSError:
+        return (), {}
+    kumo = data.get("kumo", {})
+    functions = tuple(sorted(name for name, spec in kumo.get("functions", {}).items() if spec.get("kind", "function") == "function"))
+    modules = {name: tuple(spec.get("functions", ())) for name, spec in sorted(kumo.get("modules", {}).items())}
+    return functions, modules
+
+
+def offline(name: str) -> Callable:
+    message = OFFLINE_MESSAGE.format(name=name).encode()
+
+    def unavailable(*_args):
+        raise LuaError(message)
+
+    unavailable.__name__ = name.replace(".", "_")
+    return unavailable
+
+
+def from_python(value: Any) -> Any:
+    """A parsed JSON/TOML value as a Lua value (arrays get the array marker)."""
+    if isinstance(value, dict):
+        table = LuaTable()
+        for key, item in value.items():
+            converted = from_python(item)
+            if converted is not None:
+                table.set(key.encode("utf-8"), converted)
+        return table
+    if isinstance(value, list):
+        table = LuaTable.from_list([from_python(item) for item in value])
+        table.array_meta = True
+        return table
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int):
+        return N.wrap_int(value)
+    if isinstance(value, float):
+        return value
+    return str(value).encode("utf-8")  # toml dates and times
+
+
+def to_python(value: Any, depth: int = 0) -> Any:
+    """A Lua value as JSON data, the way mlua's serde sees it."""
+    if depth > 128:
+        raise LuaError(b"recursive table")
+    if isinstance(value, LuaTable):
+        if value.arr or value.array_meta:
+            return [to_python(v, depth + 1) for v in value.arr]
+        if not value.hash:
+            return {}
+        out = {}
+        for key, item in value.items():
+            name = key.decode("utf-8", "replace") if isinstance(key, bytes) else N.tostring_number(key).decode() if isinstance(key, (int, float)) else str(key)
+            out[name] = to_python(item, depth + 1)
+        return out
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    return value
+
+
+def _text_arg(value: Any, name: str) -> str:
+    if type(value) is not bytes:
+        raise N.type_error(1, name, "string", value)
+    return value.decode("utf-8", "surrogateescape")
+
+
+def _json_parse(text=None, *_):
+    try:
+        return (from_python(json.loads(_text_arg(text, "json_parse"))),)
+    except json.JSONDecodeError as exc:
+        raise LuaError(f"json_parse: {exc}".encode()) from None
+
+
+def _json_load(path=None, *_):
+    name = _text_arg(path, "json_load")
+    try:
+        with open(name, encoding="utf-8") as handle:
+            return (from_python(json.load(handle)),)
+    except OSError as exc:
+        raise LuaError(f"json_load: {name}: {exc.strerror}".encode()) from None
+    except json.JSONDecodeError as exc:
+        raise LuaError(f"json_load: {name}: {exc}".encode()) from None
+
+
+def _toml_parse(text=None, *_):
+    try:
+        return (from_python(tomllib.loads(_text_arg(text, "toml_parse"))),)
+    except tomllib.TOMLDecodeError as exc:
+        raise LuaError(f"toml_parse: {exc}".encode()) from None
+
+
+def _toml_load(path=None, *_):
+    name = _text_arg(path, "toml_load")
+    try:
+        with open(name, "rb") as handle:
+            return (from_python(tomllib.load(handle)),)
+    except OSError as exc:
+        raise LuaError(f"toml_load: {name}: {exc.strerror}".encode()) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LuaError(f"toml_load: {name}: {exc}".encode()) from None
+
+
+def _json_encode(value=None, *_):
+    return (json.dumps(to_python(value), separators=(",", ":"), sort_keys=True).encode(),)
+
+
+def _json_encode_pretty(value=None, *_):
+    return (json.dumps(to_python(value), indent=2, sort_keys=True).encode(),)
+
+
+_REAL = {
+    "json_parse": _json_parse,
+    "json_load": _json_load,
+    "toml_parse": _toml_parse,
+    "toml_load": _toml_load,
+    "json_encode": _json_encode,
+    "json_encode_pretty": _json_encode_pretty,
+}
+
+
+def _make_queue_config(params=None, *_):
+    return (make_queue_config(params),)
+
+
+def _passthrough(value=None, *_):
+    return (value,)
+
+
+def build_kumo(on: Callable) -> LuaTable:
+    """A fresh `kumo` table whose `on` is the given registration function."""
+    functions, modules = api_names()
+    kumo = LuaTable()
+    for name in functions:
+        kumo.set(name.encode(), _REAL.get(name) or offline(f"kumo.{name}"))
+    for path, members in modules.items():
+        table = kumo
+        parts = path.split(".")
+        for depth, part in enumerate(parts):
+            sub = table.get(part.encode())
+            if sub is None:
+                sub = LuaTable()
+                table.set(part.encode(), sub)
+            table = sub
+        for member in members:
+            real = _REAL.get(member) if path == "serde" else None
+            table.set(member.encode(), real or offline(f"kumo.{path}.{member}"))
+    for name, real in _REAL.items():
+        kumo.set(name.encode(), real)
+    for name in PASSTHROUGH:
+        kumo.set(name.encode(), _passthrough)
+    kumo.set(b"on", on)
+    kumo.set(b"make_queue_config", _make_queue_config)
+    return kumo
