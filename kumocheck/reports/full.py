@@ -49,6 +49,6 @@ def render(report: Report, options) -> str:
         parts = [f"{counts[s]} {s.value}{'s' if counts[s] != 1 else ''}" for s in Severity if counts[s]]
         out.append(f"Found {len(report.diagnostics)} problem{'s' if len(report.diagnostics) != 1 else ''} "
                    f"({', '.join(parts)}) in {report.files_checked} file{'s' if report.files_checked != 1 else ''}.")
-    else:
+    elif not report.errors:
         out.append(f"All checks passed ({report.files_checked} file{'s' if report.files_checked != 1 else ''}).")
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n" if out else ""
