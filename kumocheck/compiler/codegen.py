@@ -28,6 +28,8 @@ from typing import Any
 
 from luaparser import astnodes as A
 
+from kumocheck.literals import decode_string_token  # noqa: F401 (re-exported for callers)
+
 __all__ = ["CompileError", "CodeGenerator", "analyse", "lua_number"]
 
 
@@ -57,31 +59,14 @@ UNSUPPORTED_MEMBERS = {("string", "dump"), ("os", "exit"), ("os", "remove"), ("o
                        ("os", "execute"), ("os", "tmpname"), ("os", "setlocale"), ("os", "difftime")}
 
 
+def string_value(node: A.String) -> bytes:
+    """The literal's bytes, as decoded by the front end (kumocheck.literals)."""
+    return node.s
+
+
 def lua_number(node: A.Number) -> int | float:
-    """The value of a numeral as Lua 5.4 reads it (decimal overflow -> float, hex wraps)."""
-    text = node._first_token.text if node._first_token is not None else str(node.n)
-    lower = text.lower()
-    if lower.startswith("0x"):
-        if "." in lower or "p" in lower:
-            return float.fromhex(text)
-        value = int(lower, 16) & (2**64 - 1)
-        return value - 2**64 if value >= 2**63 else value
-    if any(c in lower for c in ".en") or lower in ("inf", "nan"):
-        return float(text)
-    value = int(text)
-    if value >= 2**63:
-        return float(text)
-    return value
-
-
-def long_string_fix(node: A.String) -> bytes:
-    """luaparser keeps the newline that opens a long string; Lua drops it and normalises EOLs."""
-    data = node.s
-    if node.delimiter == A.StringDelimiter.DOUBLE_SQUARE:
-        data = re.sub(rb"\r\n|\n\r|\r", b"\n", data)
-        if data.startswith(b"\n"):
-            data = data[1:]
-    return data
+    """The numeral's value, as decoded by the front end (kumocheck.literals)."""
+    return node.n
 
 
 # -- analysis -----------------------------------------------------------------------------------
@@ -142,9 +127,10 @@ class _Analyser:
         self.loop_depth: list[int] = []
         self.counters = counters
         self.chunk_name = chunk_name
+        self.line: int | None = None  # line of the statement being analysed
 
     def error(self, message: str, node: Any) -> CompileError:
-        return CompileError(message, getattr(node, "line", None), self.chunk_name)
+        return CompileError(message, getattr(node, "line", None) or self.line, self.chunk_name)
 
     def pyname(self, name: str) -> str:
         count = self.counters.get(name, 0) + 1
@@ -247,6 +233,7 @@ class _Analyser:
         self.loop_depth[-1] -= 1
 
     def statement(self, node: Any) -> None:
+        self.line = getattr(node, "line", None) or self.line
         kind = type(node)
         if kind is A.LocalAssign:
             for value in node.values or ():
@@ -257,7 +244,7 @@ class _Analyser:
                 len(declared) == 1 and len(values) == 1 and isinstance(values[0], A.Call)
                 and isinstance(values[0].func, A.Name) and values[0].func.id == "require"
                 and len(values[0].args) == 1 and isinstance(values[0].args[0], A.String)
-                and values[0].args[0].s == b"kumo" and self._is_global(values[0].func)
+                and string_value(values[0].args[0]) == b"kumo" and self._is_global(values[0].func)
             ):
                 declared[0].kumo_decl = True
         elif kind is A.Assign:
@@ -349,7 +336,7 @@ class _Analyser:
                     self.expr(node.idx)
         elif kind is A.Call:
             if isinstance(node.func, A.Name) and node.func.id == "require" and node.args and isinstance(node.args[0], A.String):
-                self.info.requires.append((node.args[0].s.decode("utf-8", "replace"), getattr(node, "line", None)))
+                self.info.requires.append((string_value(node.args[0]).decode("utf-8", "replace"), getattr(node, "line", None)))
             self.expr(node.func)
             for arg in node.args:
                 self.expr(arg)
@@ -439,7 +426,7 @@ class CodeGenerator:
     # -- output helpers -----------------------------------------------------------
 
     def error(self, message: str, node: Any) -> CompileError:
-        return CompileError(message, getattr(node, "line", None), self.chunk_name)
+        return CompileError(message, getattr(node, "line", None) or self.last_line, self.chunk_name)
 
     def write(self, text: str) -> None:
         self.lines.append("    " * self.indent + text)
@@ -554,18 +541,37 @@ class CodeGenerator:
             return
         # evaluate target prefixes and keys first, then the values, then assign
         prepared = []
-        for target in targets:
+        for position, target in enumerate(targets):
             if isinstance(target, A.Name):
                 prepared.append((target, None, None))
             else:
-                obj = self.temp()
-                key = self.temp()
-                self.write(f"{obj} = {self.expr(target.value)}")
-                self.write(f"{key} = {self.index_key(target)}")
+                # locals are registers, read when the assignment happens, unless a later
+                # target assigns that local (Lua's check_conflict copies it first); anything
+                # else is evaluated, in order, before the values
+                later = {
+                    id(self.info.var_of.get(id(t))) for t in targets[position + 1:]
+                    if isinstance(t, A.Name) and self.info.var_of.get(id(t)) is not None
+                }
+
+                def late(node: Any) -> bool:
+                    return self.register_local(node) and id(self.info.var_of.get(id(node))) not in later
+
+                if late(target.value):
+                    obj = self.expr(target.value)
+                else:
+                    obj = self.temp()
+                    self.write(f"{obj} = {self.expr(target.value)}")
+                dotted = target.notation == A.IndexNotation.DOT and isinstance(target.idx, A.Name)
+                if dotted or _constant(target.idx) or late(target.idx):
+                    key = self.index_key(target)
+                else:
+                    key = self.temp()
+                    self.write(f"{key} = {self.index_key(target)}")
                 prepared.append((target, obj, key))
         temps = [self.temp() for _ in targets]
         self.write(", ".join(temps) + " = " + self.explist(values, len(targets)))
-        for (target, obj, key), temp in zip(prepared, temps):
+        # the reference VM assigns from the last target to the first: `a, a = 1, 2` leaves 1
+        for (target, obj, key), temp in reversed(list(zip(prepared, temps))):
             if obj is None:
                 self.store(target, temp)
             else:
@@ -579,6 +585,13 @@ class CodeGenerator:
             else:
                 self.assign_var(var, code, declare=False)
         elif isinstance(target, A.Index):
+            if self.register_local(target.value) and (_has_call(target.idx) or "(" in code):
+                key = self.temp()
+                value = self.temp()
+                self.write(f"{key} = {self.index_key(target)}")
+                self.write(f"{value} = {code}")
+                self.write(f"Setindex({self.expr(target.value)}, {key}, {value})")
+                return
             self.write(f"Setindex({self.expr(target.value)}, {self.index_key(target)}, {code})")
         else:
             raise self.error("cannot assign to this expression", target)
@@ -792,7 +805,7 @@ class CodeGenerator:
         return _number(lua_number(node))
 
     def expr_String(self, node: A.String) -> str:
-        return repr(long_string_fix(node))
+        return repr(string_value(node))
 
     def expr_Varargs(self, node: Any) -> str:
         return "(VA or NIL1)[0]"
@@ -819,6 +832,9 @@ class CodeGenerator:
             alias = self.static.get(f"{node.value.id}.{node.idx.id}")
             if alias is not None:
                 return alias
+        if not (node.notation == A.IndexNotation.DOT and isinstance(node.idx, A.Name)) and self.reads_late(node.value, node.idx):
+            key = self.index_key(node)
+            return f"Later(Index, {key}, {self.expr(node.value)})"
         return f"Index({self.expr(node.value)}, {self.index_key(node)})"
 
     def expr_Table(self, node: A.Table) -> str:
@@ -909,7 +925,21 @@ class CodeGenerator:
 
     # operators
 
+    def register_local(self, node: Any) -> bool:
+        """A local of the current function: Lua reads its register when the operation runs."""
+        if not isinstance(node, A.Name):
+            return False
+        var = self.info.var_of.get(id(node))
+        return var is not None and var.func is self.func
+
+    def reads_late(self, left: Any, right: Any) -> bool:
+        """`local OP call()`: Lua evaluates the right operand before it reads the local."""
+        return self.register_local(left) and _has_call(right)
+
     def binary(self, name: str, node: Any) -> str:
+        if self.reads_late(node.left, node.right):
+            right = self.expr(node.right)
+            return f"Later({name}, {right}, {self.expr(node.left)})"
         return f"{name}({self.expr(node.left)}, {self.expr(node.right)})"
 
     def expr_Concat(self, node: A.Concat) -> str:
@@ -930,6 +960,14 @@ class CodeGenerator:
         return self.equality(node.left, node.right, negate=True)
 
     def equality(self, left: Any, right: Any, negate: bool) -> str:
+        if _constant(left) and _constant(right):  # both literals: fold (no side effects)
+            from kumocheck.runtime.lua_number import eq
+
+            return "False" if eq(_constant_value(left), _constant_value(right)) == negate else "True"
+        if self.reads_late(left, right):
+            b = self.expr(right)
+            code = f"Later(Eq, {b}, {self.expr(left)})"
+            return f"(not {code})" if negate else code
         a, b = self.expr(left), self.expr(right)
         identity = "is not" if negate else "is"
         if isinstance(right, A.Nil):
@@ -951,14 +989,22 @@ class CodeGenerator:
         right = self.expr(node.right)
         if _boolean(node.left):
             return f"({left} and {right})"
+        if self._plain_local(node.left):
+            return f"({right} if ({left} is not None and {left} is not False) else {left})"
         temp = self.temp()
         return f"({right} if (({temp} := {left}) is not None and {temp} is not False) else {temp})"
+
+    def _plain_local(self, node: Any) -> bool:
+        """A local variable read: no side effect, cheap to read twice."""
+        return isinstance(node, A.Name) and self.info.var_of.get(id(node)) is not None
 
     def expr_OrLoOp(self, node: Any) -> str:
         left = self.expr(node.left)
         right = self.expr(node.right)
         if _boolean(node.left) and _boolean(node.right):
             return f"({left} or {right})"
+        if self._plain_local(node.left):
+            return f"({left} if ({left} is not None and {left} is not False) else {right})"
         temp = self.temp()
         return f"({temp} if (({temp} := {left}) is not None and {temp} is not False) else {right})"
 
@@ -1012,6 +1058,42 @@ def _boolean(node: Any) -> bool:
     if isinstance(node, (A.AndLoOp, A.OrLoOp)):
         return _boolean(node.left) and _boolean(node.right)
     return False
+
+
+def _has_call(node: Any) -> bool:
+    """The expression contains a call (outside nested function bodies)."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (A.Call, A.Invoke)):
+            return True
+        if isinstance(item, A.AnonymousFunction) or not isinstance(item, A.Node):
+            continue
+        for value in vars(item).values():
+            if isinstance(value, A.Node):
+                stack.append(value)
+            elif isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, A.Node))
+    return False
+
+
+_CONSTANTS = (A.Nil, A.TrueExpr, A.FalseExpr, A.Number, A.String)
+
+
+def _constant(node: Any) -> bool:
+    return isinstance(node, _CONSTANTS)
+
+
+def _constant_value(node: Any) -> Any:
+    if isinstance(node, A.Nil):
+        return None
+    if isinstance(node, A.TrueExpr):
+        return True
+    if isinstance(node, A.FalseExpr):
+        return False
+    if isinstance(node, A.Number):
+        return lua_number(node)
+    return string_value(node)
 
 
 def _literal(node: Any) -> bool:

@@ -130,7 +130,7 @@ def _compile(text: str, chunk_name: str, root: Path | None, version: str | None)
     if not dynamic:
         for name in BASE_FUNCTIONS:
             if name not in assigned:
-                alias = f"Lua_{name}"
+                alias = f"Base_{name}"
                 static[name] = alias
                 aliases.append((alias, f"G.get({name.encode()!r})"))
         members = _library_members()

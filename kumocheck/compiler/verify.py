@@ -23,8 +23,11 @@ class Outcome:
 
     shape: dict | None
     error: str | None
+    internal: bool = False  # a Python exception: a kumocheck bug, never "the same"
 
     def same_as(self, other: "Outcome") -> bool:
+        if self.internal or other.internal:
+            return False
         if self.error is not None or other.error is not None:
             return self.error is not None and other.error is not None
         return self.shape == other.shape
@@ -51,6 +54,8 @@ def outcome(resolve: Callable[[str], Any], name: str) -> Outcome:
         return Outcome(None, str(exc))
     except RecursionError:
         return Outcome(None, "stack overflow")
+    except Exception as exc:  # noqa: BLE001 - reported as a difference, not a crash
+        return Outcome(None, f"internal error: {type(exc).__name__}: {exc}", internal=True)
 
 
 def compare(compiled_resolve: Callable, lua_resolve: Callable, names: Iterable[str]) -> list[Difference]:
@@ -67,6 +72,7 @@ def _strings(text: str) -> list[str]:
     """String constants of a Lua source (via the parser), in source order."""
     from luaparser import astnodes as A
 
+    from kumocheck.compiler.codegen import string_value
     from kumocheck.parse import parse_lua, run_deep
 
     found: list[str] = []
@@ -77,7 +83,7 @@ def _strings(text: str) -> list[str]:
             item = stack.pop()
             if isinstance(item, A.String):
                 try:
-                    found.append(item.s.decode("utf-8"))
+                    found.append(string_value(item).decode("utf-8"))
                 except UnicodeDecodeError:
                     pass
             if isinstance(item, A.Node):

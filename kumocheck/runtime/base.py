@@ -61,8 +61,6 @@ def tostr(value: Any) -> bytes:
     if kind is LuaTable:
         return b"table: 0x%014x" % id(value)
     if callable(value):
-        if getattr(value, "__module__", "").startswith("kumocheck.runtime"):
-            return b"function: builtin: 0x%014x" % id(value)
         return b"function: 0x%014x" % id(value)
     return b"userdata: 0x%014x" % id(value)
 
@@ -164,7 +162,20 @@ def pcall(*args):
     except RecursionError:
         return (False, b"stack overflow")
     except TypeError as exc:  # calling a value that is not a function
-        return (False, f"attempt to call a non-function value ({exc})".encode())
+        return (False, call_error_message(exc))
+
+
+_PY_TYPES = {"NoneType": "nil", "bool": "boolean", "int": "number", "float": "number", "bytes": "string",
+             "LuaTable": "table", "QueueConfig": "userdata"}
+
+
+def call_error_message(exc: TypeError) -> bytes:
+    """Lua's message for a Python TypeError raised by calling a non-function value."""
+    text = str(exc)
+    if text.endswith("object is not callable") and text.startswith("'"):
+        kind = text[1:].split("'", 1)[0]
+        return f"attempt to call a {_PY_TYPES.get(kind, 'userdata')} value".encode()
+    return f"attempt to call a non-function value ({text})".encode()
 
 
 def b_xpcall(func=None, handler=None, *args):

@@ -31,7 +31,7 @@ from kumocheck.runtime.lua_number import (
 )
 
 __all__ = [
-    "STRING", "GMatchIterator", "set_tostring_hook", "tostring_basic", "tostring_value",
+    "STRING", "GMatchIterator", "set_tostring_hook", "tostring_basic",
     "str_len", "str_sub", "str_upper", "str_lower", "str_rep", "str_reverse",
     "str_byte", "str_char", "str_format", "str_find", "str_match", "str_gmatch",
     "str_gsub",
@@ -41,7 +41,7 @@ LuaValue = Any
 
 MAXCCALLS = 200  # lstrlib.c: maximum recursion depth of the matcher
 MAXCAPTURES = 32  # LUA_MAXCAPTURES
-_MAXSIZE = 2**31 - 1  # lstrlib.c MAXSIZE on 64-bit platforms (INT_MAX)
+_MAXSIZE = 2**31 - 1  # lstrlib.c MAXSIZE (INT_MAX): longest string.rep result
 _CAP_UNFINISHED = -1
 _CAP_POSITION = -2
 
@@ -81,8 +81,6 @@ def tostring_basic(v: LuaValue) -> bytes:
         return b"true" if v else b"false"
     return _tostring_hook(v)
 
-
-tostring_value = tostring_basic
 
 
 # ---------------------------------------------------------------------------
@@ -179,7 +177,7 @@ def str_byte(s: LuaValue = NOVALUE, i: LuaValue = NOVALUE, j: LuaValue = NOVALUE
     pose = _end_pos(opt_integer(j, 3, "byte", pi), n)
     if posi > pose:
         return ()
-    if pose - posi >= 1_000_000:  # Lua cannot push that many values
+    if pose - posi >= 999_900:  # beyond Lua's stack limit (LUAI_MAXSTACK, 1e6 slots)
         raise LuaError("stack overflow (string slice too long)")
     return tuple(src[posi - 1:pose])
 
@@ -235,14 +233,19 @@ def _invert(table: bytes) -> bytes:
     return bytes(1 - b for b in table)
 
 
+def _literal_table(c: int) -> bytes:
+    """Table matching the single byte ``c``."""
+    table = bytearray(256)
+    table[c] = 1
+    return bytes(table)
+
+
 def _class_table(cl: int) -> bytes:
     """Table for ``%<cl>``: a class (upper case = complement) or the literal."""
     lower = cl + 32 if 65 <= cl <= 90 else cl
     base = _CLASSES.get(lower)
     if base is None:
-        table = bytearray(256)
-        table[cl] = 1
-        return bytes(table)
+        return _literal_table(cl)
     return base if cl == lower else _invert(base)
 
 
@@ -423,27 +426,17 @@ def _compile(p: bytes) -> _Pattern:
         elif c == 91:
             table = _bracket_table(p, i, ep - 1)
         else:
-            table = None  # a literal character
+            table = _literal_table(c)
         suffix = _SUFFIXES.get(p[ep], _ONE) if ep < n else _ONE
-        if table is None:
-            if suffix == _ONE:
-                lit.append(c)
-                i = ep
-                continue
-            table = bytes(1 if k == c else 0 for k in range(256))
-        elif suffix == _ONE and sum(table) == 1:
+        if suffix == _ONE and sum(table) == 1:  # one plain byte: extend the literal run
             lit.append(table.index(1))
             i = ep
             continue
         flush()
-        run = None
-        if table is not _ALL:
-            cls = _table_regex(table)
-            run = _re.compile(cls.pattern + b"*") if cls is not None else None
-            items.append((_SINGLE, table, suffix, run, cls))
-        else:
-            items.append((_SINGLE, table, suffix, None, _re.compile(b"(?s:.)")))
-        i = ep + 1 if suffix != _ONE else ep
+        cls = _table_regex(table)
+        run = _re.compile(cls.pattern + b"*") if cls is not None else None
+        items.append((_SINGLE, table, suffix, run, cls))
+        i = ep if suffix == _ONE else ep + 1
     flush()
     return _Pattern(items)
 
@@ -797,7 +790,7 @@ def str_gsub(s: LuaValue = NOVALUE, p: LuaValue = NOVALUE, repl: LuaValue = NOVA
     tr = type(repl)
     max_s = opt_integer(n, 4, "gsub", srcl + 1)
     parts: list | None = None
-    is_func = is_table = False
+    is_func = False
     if tr is bytes or tr is int or tr is float:
         r = repl if tr is bytes else tostring_number(repl)
         parts = _REPLS.get(r)
@@ -809,9 +802,7 @@ def str_gsub(s: LuaValue = NOVALUE, p: LuaValue = NOVALUE, repl: LuaValue = NOVA
         kind = type_name(repl)
         if kind == "function":
             is_func = True
-        elif kind == "table":
-            is_table = True
-        else:
+        elif kind != "table":
             raise type_error(3, "gsub", "string/function/table", repl)
     anchor = pat[:1] == b"^"
     compiled = _get_pattern(pat[1:] if anchor else pat)
@@ -860,7 +851,7 @@ def str_gsub(s: LuaValue = NOVALUE, p: LuaValue = NOVALUE, repl: LuaValue = NOVA
         if anchor:
             break
     if not changed:
-        return (s, count)
+        return (src, count)
     out.append(src[copied:])
     return (b"".join(out), count)
 
@@ -1061,49 +1052,59 @@ def _quote_literal(v: LuaValue, arg: int) -> bytes:
     raise arg_error(arg, "format", "value has no literal form")
 
 
+_SPECS: dict[bytes, tuple[bytes, int, int | None]] = {}
+
+
+def _spec(form: bytes, allowed: bytes, precision: bool) -> tuple[bytes, int, int | None]:
+    """Validate ``form`` (once; results are cached) and return its parts."""
+    parts = _SPECS.get(form)
+    if parts is None:
+        _check_format(form, allowed, precision)
+        if len(_SPECS) >= 1024:
+            _SPECS.clear()
+        parts = _SPECS[form] = _parse_spec(form)
+    return parts
+
+
 def _format_item(form: bytes, conv: int, v: LuaValue, arg: int) -> bytes:
     """Format one argument according to the (unvalidated) spec ``form``."""
-    if conv == 100 or conv == 105 or conv == 117 or conv == 111 or conv == 120 or conv == 88:
+    if len(form) == 2:  # no modifiers: the common fast paths
+        if conv == 115:  # %s
+            return tostring_basic(v)
+        if conv == 100 or conv == 105:  # %d %i
+            return b"%d" % (v if type(v) is int else check_integer(v, arg, "format"))
+    if conv in (100, 105, 117, 111, 120, 88):  # d i u o x X
         n = check_integer(v, arg, "format")
-        _check_format(form, _FLAGS_I if conv in (100, 105) else
-                      _FLAGS_U if conv == 117 else _FLAGS_X, True)
-        flags, width, prec = _parse_spec(form)
+        flags, width, prec = _spec(form, _FLAGS_I if conv in (100, 105) else
+                                   _FLAGS_U if conv == 117 else _FLAGS_X, True)
         return _fmt_int(n, conv, flags, width, prec)
     if conv == 115:  # s
         text = tostring_basic(v)
-        if len(form) == 2:
-            return text
         if b"\0" in text:
             raise arg_error(arg, "format", "string contains zeros")
-        _check_format(form, _FLAGS_C, True)
-        if b"." not in form and len(text) >= 100:
+        flags, width, prec = _spec(form, _FLAGS_C, True)
+        if prec is None and len(text) >= 100:
             return text
-        flags, width, prec = _parse_spec(form)
         if prec is not None:
             text = text[:prec]
         return _pad(b"", text, flags, width, False)
     if conv in (102, 101, 69, 103, 71):  # f e E g G
         x = check_number(v, arg, "format")
-        _check_format(form, _FLAGS_F, True)
-        flags, width, prec = _parse_spec(form)
+        flags, width, prec = _spec(form, _FLAGS_F, True)
         return _fmt_float(x, conv, flags, width, prec)
     if conv == 97 or conv == 65:  # a A
-        _check_format(form, _FLAGS_F, True)
-        x = check_number(v, arg, "format")
-        flags, width, prec = _parse_spec(form)
-        return _hexfloat(x, conv == 65, flags, width, prec)
+        flags, width, prec = _spec(form, _FLAGS_F, True)
+        return _hexfloat(check_number(v, arg, "format"), conv == 65, flags, width, prec)
     if conv == 99:  # c
-        _check_format(form, _FLAGS_C, False)
+        flags, width, _prec = _spec(form, _FLAGS_C, False)
         n = check_integer(v, arg, "format")
-        flags, width, _prec = _parse_spec(form)
         return _pad(b"", bytes((n & 0xFF,)), flags, width, False)
     if conv == 113:  # q
         if len(form) > 2:
             raise LuaError("specifier '%q' cannot have modifiers")
         return _quote_literal(v, arg)
     if conv == 112:  # p
-        _check_format(form, _FLAGS_C, False)
-        flags, width, _prec = _parse_spec(form)
+        flags, width, _prec = _spec(form, _FLAGS_C, False)
         if v is None or type(v) in (bool, int, float):
             text = b"(null)"
         else:

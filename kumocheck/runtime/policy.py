@@ -29,7 +29,7 @@ __all__ = [
     "Policy", "MULTIPLE_EVENTS", "NIL1", "POS", "LuaError", "LuaTable", "ConfigError", "QueueConfig",
     "truth", "index", "setindex", "invoke", "length", "fornum", "forin", "build_table",
     "not_", "lua_error", "STRING_TABLE", "make_string_table", "lib_table",
-    "Cell", "gt", "ge", "concat_n", "ConstConfig", "call",
+    "Cell", "gt", "ge", "concat_n", "ConstConfig", "call", "later",
 ]
 
 #: events whose handlers form a chain (declare_event! Multiple); every other name is single
@@ -108,11 +108,8 @@ def call(func: Any, *args: Any) -> tuple:
 
 def invoke(obj: Any, name: bytes, *args: Any) -> tuple:
     """`obj:name(args)`."""
-    if type(obj) is bytes:
-        method = STRING_TABLE.get(name)
-    else:
-        method = index(obj, name)
-    if method is None or type(method) is LuaTable or type(method) is bytes or not callable(method):
+    method = STRING_TABLE.get(name) if type(obj) is bytes else index(obj, name)
+    if method is None or type(method) is LuaTable or type(method) is bytes:
         raise LuaError(
             f"attempt to call a {_describe(method)} value (method '{name.decode('utf-8', 'replace')}')".encode()
         )
@@ -283,6 +280,11 @@ class Cell:
 
     def __init__(self, value: Any = None) -> None:
         self.v = value
+
+
+def later(operation: Callable, b: Any, a: Any) -> Any:
+    """`operation(a, b)` with `b` evaluated first (Lua reads a local operand last)."""
+    return operation(a, b)
 
 
 def gt(a: Any, b: Any) -> bool:
@@ -457,7 +459,7 @@ def _protect(handler: Callable, args: tuple) -> tuple:
     except RecursionError:
         raise LuaError(b"stack overflow") from None
     except TypeError as exc:  # calling a non-function value
-        raise LuaError(f"attempt to call a non-function value ({exc})".encode()) from None
+        raise LuaError(base.call_error_message(exc)) from None
 
 
 def main_guard(func: Callable) -> Callable:

@@ -333,8 +333,53 @@ def _decode(value) -> QueueConfig:
     )
 
 
+_CACHE: dict = {}
+_CACHE_LIMIT = 4096
+
+
+def _freeze(value: Any, depth: int = 0) -> Any:
+    """A hashable key for a table of plain data (None when it holds anything else)."""
+    kind = type(value)
+    if kind is LuaTable:
+        if depth > 16:
+            return None
+        items = []
+        for key, item in value.items():
+            frozen = _freeze(item, depth + 1)
+            if frozen is None or isinstance(key, LuaTable):
+                return None
+            items.append((type(key), key, frozen))
+        return (LuaTable, value.array_meta, tuple(items))
+    if kind is bytes or kind is int or kind is float or kind is bool:
+        return (kind, value)
+    return None
+
+
+def _copy(config: QueueConfig) -> QueueConfig:
+    """A new config object with the same contents (each call gives a distinct userdata)."""
+    return copy.copy(config)
+
+
 def make_queue_config(params: Any = None) -> QueueConfig:
-    """Validate and decode a Lua value; raise ConfigError (a LuaError) when kumod would."""
+    """Validate and decode a Lua value; raise ConfigError (a LuaError) when kumod would.
+
+    Decoded configs of plain-data tables are memoised by content; every call still
+    returns a distinct object, as every kumod call returns a distinct userdata.
+    """
+    key = _freeze(params) if type(params) is LuaTable else None
+    if key is not None:
+        cached = _CACHE.get(key)
+        if cached is not None:
+            return _copy(cached)
+    config = _make_queue_config(params)
+    if key is not None:
+        if len(_CACHE) >= _CACHE_LIMIT:
+            _CACHE.clear()
+        _CACHE[key] = config
+    return config
+
+
+def _make_queue_config(params: Any = None) -> QueueConfig:
     from kumocheck.schema.values import TableValue
 
     value = _to_schema_value(params)

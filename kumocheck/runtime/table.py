@@ -189,14 +189,13 @@ class LuaTable:
         while index < len(arr):
             yield index + 1, arr[index]
             index += 1
+        visited = index  # keys 1..visited came from the array part
         for key in list(self.hash):
+            if type(key) is int and 0 < key <= visited:
+                continue  # moved to the hash part by a hole made during the loop
             value = self.hash.get(key)
             if value is not None:
                 yield _decode_key(key), value
-            else:
-                # the key may have moved to the array part
-                if type(key) is int and 0 < key <= len(self.arr):
-                    continue
 
     def next(self, key: Any) -> tuple[Any, ...]:
         """Lua's `next(t, key)`: the entry after `key`, or (nil,) at the end."""
