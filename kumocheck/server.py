@@ -28,6 +28,7 @@ from pygls.uris import to_fs_path
 from kumocheck import __version__
 from kumocheck.config import ConfigError, Settings, find_config, load_settings
 from kumocheck.diagnostics import Diagnostic, Severity
+from kumocheck.schema.model import TypeRef
 from kumocheck.source import SourceFile, Span
 
 log = logging.getLogger(__name__)
@@ -153,7 +154,7 @@ _STRING = re.compile(r"""(['"])([^'"\n]*)\1""")
 _ON_CALL = re.compile(r"""\bkumo\s*\.\s*on\s*\(\s*$""")
 
 
-def _type_text(ref) -> str:
+def _type_text(ref: TypeRef) -> str:
     if ref.kind == "list":
         return f"list of {_type_text(ref.item)}"
     return ref.name or ref.kind

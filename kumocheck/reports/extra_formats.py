@@ -16,7 +16,9 @@ from typing import Callable
 from urllib.parse import quote
 
 from kumocheck.diagnostics import Diagnostic, Severity
-from kumocheck.project import Report
+from kumocheck.diagnostics import Report
+from kumocheck.schema.model import RuleSpec
+from kumocheck.source import Span
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/kumocheck/kumocheck"
@@ -49,7 +51,7 @@ def relative_path(shown: str, root: Path) -> str | None:
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def _sarif_rule(spec) -> dict:
+def _sarif_rule(spec: RuleSpec) -> dict:
     from kumocheck.docs import rule_text, rule_url
 
     markdown = [
@@ -77,7 +79,7 @@ def _sarif_rule(spec) -> dict:
     }
 
 
-def _sarif_region(span) -> dict:
+def _sarif_region(span: Span) -> dict:
     return {
         "startLine": span.line,
         "startColumn": span.column,
