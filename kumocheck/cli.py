@@ -55,6 +55,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-o", "--output-file", metavar="FILE", help="write the report to FILE instead of stdout")
     check.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
     check.add_argument("--statistics", action="store_true", help="print a count of findings per rule instead of the findings")
+    check.add_argument("--ranges", action="store_true", help="with --output-format plain: luacheck's path:line:col-endcol: form")
+    check.add_argument("-j", "--jobs", type=int, metavar="N", default=None, help="check with N processes (default: the number of cores)")
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
+    check.add_argument("--cache-dir", metavar="DIR", help="where the result cache lives (default: .kumocheck_cache; env KUMOCHECK_CACHE_DIR)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in full output (default: auto; NO_COLOR is honoured)")
 
     rule = commands.add_parser("rule", help="explain a rule")
@@ -93,8 +97,7 @@ def _settings(args):
     elif args.isolated:
         settings = Settings()
     else:
-        start = Path(args.stdin_filename).parent if args.stdin_filename else Path.cwd()
-        found = find_config(start if start.exists() else Path.cwd())
+        found = find_config(_config_start(args))
         settings = load_settings(found) if found else Settings()
     import attrs
 
@@ -117,6 +120,16 @@ def _settings(args):
     return attrs.evolve(settings, **changes) if changes else settings
 
 
+def _config_start(args) -> Path:
+    """Where the configuration search starts: the stdin file's or first path's folder."""
+    if args.stdin_filename:
+        start = Path(args.stdin_filename).parent
+    else:
+        first = next((Path(p) for p in getattr(args, "paths", None) or [] if p != "-"), None)
+        start = (first if first.is_dir() else first.parent) if first is not None else Path.cwd()
+    return start if start.exists() else Path.cwd()
+
+
 def _validate_rule_names(names: tuple[str, ...], option: str) -> None:
     from kumocheck.schema.model import load_schema
     from kumocheck.schema.validate import nearest
@@ -133,28 +146,21 @@ def _validate_rule_names(names: tuple[str, ...], option: str) -> None:
 
 
 def run_check(args) -> int:
-    from kumocheck.project import check_sources
     from kumocheck.reports import RenderOptions, renderers
-    from kumocheck.source import decode_source
 
     settings = _settings(args)
     _validate_rule_names(settings.select, "--select")
     _validate_rule_names(settings.ignore, "--ignore")
+    jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
+    if jobs < 1:
+        raise UsageError("--jobs must be at least 1")
     paths = [Path(p) for p in (args.paths or ["."])]
-    overlays = {}
-    shown = {}
     if any(str(p) == "-" for p in paths):
-        if len(paths) != 1:
-            raise UsageError("- (stdin) cannot be combined with other paths")
-        name = args.stdin_filename or "stdin.lua"
-        data = sys.stdin.buffer.read()
-        target = Path(name)
-        overlays[target] = decode_source(name, data)
-        shown[target] = name
-        paths = [target]
+        report = _check_stdin(args, settings, paths)
     elif args.stdin_filename:
         raise UsageError("--stdin-filename needs - as the path")
-    report = check_sources(paths, settings, overlays, shown)
+    else:
+        report = _check_with_cache(args, settings, paths, jobs)
     for error in report.errors:
         print(f"kumocheck: {error}", file=sys.stderr)
     if report.files_checked == 0 and not report.errors:
@@ -164,7 +170,7 @@ def run_check(args) -> int:
     if render is None:
         raise UsageError(f"--output-format {output_format}: not available in this installation")
     color = _want_color(args.color) and not args.output_file and output_format == "full"
-    options = RenderOptions(color=color, statistics=args.statistics)
+    options = RenderOptions(color=color, statistics=args.statistics, ranges=args.ranges)
     if args.statistics:
         from kumocheck.reports.statistics import render as render_statistics
 
@@ -183,6 +189,67 @@ def run_check(args) -> int:
     if report.diagnostics and not args.exit_zero:
         return EXIT_FINDINGS
     return EXIT_CLEAN
+
+
+def _check_stdin(args, settings, paths):
+    from kumocheck.project import check_sources
+    from kumocheck.source import decode_source
+
+    if len(paths) != 1:
+        raise UsageError("- (stdin) cannot be combined with other paths")
+    name = args.stdin_filename or "stdin.lua"
+    target = Path(name)
+    overlays = {target: decode_source(name, sys.stdin.buffer.read())}
+    return check_sources([target], settings, overlays, {target: name})
+
+
+def _check_with_cache(args, settings, paths, jobs):
+    """Answer unchanged files from the cache; check the others (in parallel when many)."""
+    from kumocheck.diagnostics import Report
+    from kumocheck.files import discover, display
+    from kumocheck.source import decode_source
+
+    files, errors = discover(paths, settings)
+    cache = None
+    if not args.no_cache:
+        from kumocheck.cache import DEFAULT_DIR, ResultCache
+
+        directory = args.cache_dir or os.environ.get("KUMOCHECK_CACHE_DIR") or DEFAULT_DIR
+        cache = ResultCache(Path(directory), settings)
+    report = Report(errors=list(errors))
+    misses: list[Path] = []
+    keys: dict[Path, str] = {}
+    for path in files:
+        found = None
+        if cache is not None and cache.enabled:
+            keys[path] = cache.key(path)
+            found = cache.get(keys[path])
+        if found is None:
+            misses.append(path)
+            continue
+        shown = display(path)
+        report.diagnostics.extend(found)
+        report.sources[shown] = decode_source(shown, cache.contents.get(path.resolve(), b"")).text
+        report.files_checked += 1
+        report.cached += 1
+    if misses:
+        from kumocheck.project import check_sources
+
+        fresh = check_sources(misses, settings, jobs=jobs)
+        report.errors.extend(fresh.errors)
+        report.sources.update(fresh.sources)
+        report.files_checked += fresh.files_checked
+        report.diagnostics.extend(fresh.diagnostics)
+        if cache is not None:
+            by_path: dict[str, list] = {}
+            for diagnostic in fresh.diagnostics:
+                by_path.setdefault(diagnostic.path, []).append(diagnostic)
+            for path in misses:
+                shown = display(path)
+                if shown in fresh.sources and path in keys:
+                    cache.put(keys[path], by_path.get(shown, []))
+    report.diagnostics.sort(key=lambda d: d.sort_key)
+    return report
 
 
 def _want_color(choice: str) -> bool:

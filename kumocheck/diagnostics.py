@@ -41,6 +41,23 @@ class Diagnostic:
     def sort_key(self) -> tuple:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
 
+    @classmethod
+    def from_json(cls, data: dict) -> "Diagnostic":
+        """The inverse of `to_json` (used by the result cache)."""
+        fix = data.get("fix")
+        return cls(
+            data["path"],
+            Span(data["line"], data["column"], data["end_line"], data["end_column"]),
+            Severity(data["severity"]),
+            data["code"],
+            data["rule"],
+            data["message"],
+            data.get("help"),
+            None
+            if fix is None
+            else Fix(Span(fix["line"], fix["column"], fix["end_line"], fix["end_column"]), fix["replacement"], fix["title"]),
+        )
+
     def to_json(self) -> dict:
         return {
             "path": self.path,
@@ -64,3 +81,14 @@ class Diagnostic:
                 "end_column": self.fix.span.end_column,
             },
         }
+
+
+@attrs.define
+class Report:
+    """The outcome of one run."""
+
+    diagnostics: list[Diagnostic] = attrs.Factory(list)
+    files_checked: int = 0
+    errors: list[str] = attrs.Factory(list)  # unreadable inputs (exit code 2)
+    sources: dict[str, str] = attrs.Factory(dict)  # shown path -> text, for excerpts
+    cached: int = 0  # files answered from the result cache

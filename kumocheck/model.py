@@ -37,6 +37,8 @@ from kumocheck.source import Span, span_of
 
 MAX_CALL_DEPTH = 8
 MAX_EVALUATIONS_PER_FUNCTION = 64
+#: The file names that tell which program loads a policy (the default is kumod).
+POLICY_PROGRAMS = {"tsa_init.lua": "tsa-daemon", "proxy_init.lua": "proxy-server"}
 BUILTIN_MODULES = {"kumo", "redis", "sqlite", "tsa", "proxy", "string", "table", "math", "os", "io", "utf8", "coroutine"}
 MATH_CONSTANTS = {"huge": float("inf"), "pi": math.pi, "maxinteger": 2**63 - 1, "mininteger": -(2**63)}
 LOAD_DATA_FUNCTIONS = {"json_load", "toml_load", "yaml_load", "json_parse", "toml_parse", "yaml_parse"}
@@ -169,6 +171,7 @@ class PolicyModel:
     helper_modules: set[str] = attrs.Factory(set)
     loads_data: bool = False
     is_module: bool = False  # another file requires this one
+    binary: str = "kumod"  # which KumoMTA program loads the policy (from its file name)
 
     @property
     def unresolved_requires(self) -> list[RequireUse]:
@@ -291,6 +294,7 @@ class Interpreter:
         self._handler_calls: list[Span | None] = []
         self._required_helpers: set[str] = set()  # calls made directly by a handler body
         self.helper_registrations: dict[str, dict] = {}
+        self.inert_events: set[str] = set()  # known events the loading program never fires
         self._functions: dict[int, FunctionInfo] = {}
         self._evaluated: set[int] = set()
         self._seen: set[tuple] = set()
@@ -306,6 +310,8 @@ class Interpreter:
         while done < len(self._pending_handlers):
             binding = self._pending_handlers[done]
             done += 1
+            if binding.event in self.inert_events:
+                continue  # never fired by this program: its body is still checked, as a plain function
             if binding.handler is not None:
                 self._call_function(binding.handler, None, event=binding.event or "?")
         for key, info in list(self._functions.items()):
@@ -456,17 +462,21 @@ class Interpreter:
 
     def _stmt_If(self, node: Any, scope: Scope) -> None:  # noqa: N802
         branches: list[ast.Block] = []
+        tests: list[Any] = []
         current: Any = node
         while isinstance(current, (ast.If, ast.ElseIf)):
             self._expr(current.test, scope)
             branches.append(current.body)
+            tests.append(current.test)
             current = current.orelse
         has_else = current is not None
         if has_else:
             branches.append(current)
-        self._branches(branches, scope, exhaustive=has_else, statement=node)
+        self._branches(branches, scope, exhaustive=has_else, statement=node, tests=tests)
 
-    def _branches(self, blocks: list[ast.Block], scope: Scope, exhaustive: bool, statement: Any) -> None:
+    def _branches(
+        self, blocks: list[ast.Block], scope: Scope, exhaustive: bool, statement: Any, tests: list[Any] = ()
+    ) -> None:
         outcomes: list[dict[Variable, Value]] = []
         touched: dict[Variable, Value] = {}
         self._conditional += 1
@@ -476,6 +486,11 @@ class Interpreter:
                 self._journals.append(journal)
                 self._branch_path.append((id(statement), index))
                 try:
+                    # what the tests tell about the values here: earlier ones false, this one true
+                    for earlier in tests[:index]:
+                        self._narrow(earlier, scope, truth=False)
+                    if index < len(tests):
+                        self._narrow(tests[index], scope, truth=True)
                     self._block(block, Scope(scope.frame, scope))
                 except _Return:
                     pass
@@ -493,6 +508,53 @@ class Interpreter:
             if not exhaustive:
                 possible.append(old)
             self._write(variable, one_of(possible))
+
+    def _narrow(self, test: Any, scope: Scope, truth: bool) -> None:
+        """Narrow variables by a branch condition: `type(x) == 'table'`, `x ~= nil`, `x`, `not x`."""
+        for variable, keep in self._guards(test, scope, truth):
+            kept = [option for option in options(variable.value) if keep(option)]
+            for journal in self._journals:
+                journal.note(variable)
+            variable.value = one_of(kept) if kept else UNKNOWN
+
+    def _guards(self, test: Any, scope: Scope, truth: bool) -> list[tuple[Variable, Callable[[Value], bool]]]:
+        if isinstance(test, ast.ULNotOp):
+            return self._guards(test.operand, scope, not truth)
+        if isinstance(test, ast.AndLoOp) and truth or isinstance(test, ast.OrLoOp) and not truth:
+            return self._guards(test.left, scope, truth) + self._guards(test.right, scope, truth)
+        if isinstance(test, ast.Name):
+            variable = scope.lookup(test.id)
+            if variable is None:
+                return []
+            return [(variable, lambda v, want=truth: _truthy(v) in (None, want))]
+        if isinstance(test, (ast.EqToOp, ast.NotEqToOp)):
+            equal = truth if isinstance(test, ast.EqToOp) else not truth
+            for subject, other in ((test.left, test.right), (test.right, test.left)):
+                variable = self._type_subject(subject, scope)
+                if variable is not None and isinstance(other, ast.String):
+                    wanted = other.s.decode("utf-8", "replace")
+                    return [(variable, lambda v, t=wanted, eq=equal: _lua_type_of(v) in (None, t) if eq else _lua_type_of(v) != t)]
+                if isinstance(subject, ast.Name) and isinstance(other, ast.Nil):
+                    variable = scope.lookup(subject.id)
+                    if variable is not None:
+                        return [(variable, lambda v, eq=equal: _lua_type_of(v) in (None, "nil") if eq else _lua_type_of(v) != "nil")]
+        return []
+
+    def _type_subject(self, node: Any, scope: Scope) -> Variable | None:
+        """The variable x in `type(x)`, directly or through `local t = type(x)`."""
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "type"
+            and len(node.args) == 1
+            and isinstance(node.args[0], ast.Name)
+        ):
+            return scope.lookup(node.args[0].id)
+        if isinstance(node, ast.Name):
+            holder = scope.lookup(node.id)
+            if holder is not None and isinstance(holder.value, Opaque) and holder.value.kind == "typeof":
+                return holder.value.detail
+        return None
 
     def _loop_body(self, block: ast.Block, scope: Scope) -> None:
         journal = _Journal()
@@ -571,14 +633,7 @@ class Interpreter:
         return Const(False, self._span(node))
 
     def _expr_Number(self, node: ast.Number, scope: Scope) -> Value:  # noqa: N802
-        number = node.n
-        if isinstance(number, int) and not -(2**63) <= number < 2**63:
-            text = (node._first_token.text if node._first_token else "").lower()
-            if text.startswith("0x"):
-                number = (number + 2**63) % 2**64 - 2**63
-            else:
-                number = float(number)
-        return Const(number, self._span(node))
+        return Const(node.n, self._span(node))  # decoded by the front end (kumocheck.literals)
 
     def _expr_String(self, node: ast.String, scope: Scope) -> Value:  # noqa: N802
         raw = node.s if isinstance(node.s, bytes) else str(node.s).encode()
@@ -746,6 +801,15 @@ class Interpreter:
             return self._require(args, node)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("tostring", "tonumber"):
             return _fold_conversion(node.func.id, args, self._span(node))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "type" and args:
+            kinds = {_lua_type_of(option) for option in options(args[0])}
+            if len(kinds) == 1 and None not in kinds:
+                return Const(kinds.pop().encode(), self._span(node))
+            if isinstance(node.args[0], ast.Name):
+                variable = scope.lookup(node.args[0].id)
+                if variable is not None:
+                    return Opaque("typeof", self._span(node), variable)
+            return UNKNOWN
         for arg in args:
             _escape(arg)
         return UNKNOWN
@@ -818,9 +882,14 @@ class Interpreter:
             self.model.files.append(module_file)
         saved = (self._conditional, self._loop, self._journals)
         self._conditional, self._loop, self._journals = 0, 0, []
+        lazy = self.frame.event is not None  # a require run by a handler body
+        if lazy:
+            self._handler_calls.append(span)
         try:
             value = self._run_chunk(module_file, chunk)
         finally:
+            if lazy:
+                self._handler_calls.pop()
             self._conditional, self._loop, self._journals = saved
         self._modules[resolved] = value
         return value
@@ -979,6 +1048,24 @@ def _escape(value: Value) -> None:
     for option in options(value):
         if isinstance(option, TableValue) and not option.open:
             option.open = True
+
+
+def _lua_type_of(value: Value) -> str | None:
+    """Lua's type() of a value, None when unknown."""
+    if isinstance(value, Const):
+        raw = value.value
+        if raw is None:
+            return "nil"
+        if isinstance(raw, bool):
+            return "boolean"
+        if isinstance(raw, (int, float)):
+            return "number"
+        return "string"
+    if isinstance(value, TableValue):
+        return "table"
+    if isinstance(value, Opaque):
+        return {"function": "function", "config": "userdata"}.get(value.kind)
+    return None
 
 
 def _truthy(value: Value) -> bool | None:

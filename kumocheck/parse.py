@@ -27,16 +27,20 @@ from antlr4.error.ErrorStrategy import BailErrorStrategy, DefaultErrorStrategy
 from antlr4.error.Errors import ParseCancellationException
 from luaparser import astnodes
 from luaparser.builder import BuilderVisitor
+
+from kumocheck.literals import LiteralError, decode_string_token, number_value
 from luaparser.parser.LuaLexer import LuaLexer
 from luaparser.parser.LuaParser import LuaParser
 
 #: Lua's own limit on nested syntactic levels ("chunk has too many syntax levels").
 MAX_NESTING = 200
 _STACK_BYTES = 512 * 1024 * 1024
-_RECURSION_LIMIT = 200_000
+_RECURSION_LIMIT = 1_000_000
 _COMMENT_CHANNEL = 2
 _OPENERS = {"(", "{", "[", "function", "do", "then", "repeat"}
 _CLOSERS = {")", "}", "]", "end", "until"}
+_RIGHT_ASSOCIATIVE = {"..", "^"}
+_EXPRESSION_ENDS = {",", ";", "=", "then", "do", "else", "elseif", "return", "local", "in", "if", "while", "for"}
 
 T = TypeVar("T")
 
@@ -74,6 +78,32 @@ class ParsedChunk:
 
     chunk: astnodes.Chunk
     comments: tuple[Comment, ...]
+
+
+class _Builder(BuilderVisitor):
+    """luaparser's AST builder with literals decoded the way Lua decodes them."""
+
+    def visitNumber(self, ctx):  # noqa: N802
+        text = ctx.getText()
+        try:
+            return astnodes.Number(number_value(text))
+        except ValueError:
+            raise LuaSyntaxError(_at(ctx.start, f"malformed number near '{text}'")) from None
+
+    def visitString(self, ctx):  # noqa: N802
+        try:
+            node = super().visitString(ctx)
+        except Exception:  # luaparser's own unescaping is stricter in places
+            node = astnodes.String(b"", ctx.getText(), astnodes.StringDelimiter.SINGLE_QUOTE)
+        try:
+            node.s = decode_string_token(ctx.getText())
+        except (LiteralError, ValueError, IndexError) as exc:
+            raise LuaSyntaxError(_at(ctx.start, str(exc) if isinstance(exc, LiteralError) else "malformed string")) from None
+        return node
+
+
+def _at(token, message: str) -> SyntaxProblem:
+    return SyntaxProblem(message, token.line, token.column + 1, token.column + 1 + len(token.text or " "))
 
 
 class _FirstError(ErrorListener):
@@ -123,14 +153,18 @@ class _DeepWorker:
         self._thread: threading.Thread | None = None
 
     def _loop(self) -> None:
-        sys.setrecursionlimit(max(sys.getrecursionlimit(), _RECURSION_LIMIT))
         while True:
             func, done = self._jobs.get()
+            # the limit is process-wide: raised only while this thread (with its big
+            # stack) works, so that other threads still stop at RecursionError
+            old_limit = sys.getrecursionlimit()
+            sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
             try:
                 done.append((True, func()))
             except BaseException as exc:  # handed back to the caller's thread
                 done.append((False, exc))
             finally:
+                sys.setrecursionlimit(old_limit)
                 self._jobs.task_done()
                 _wake(done)
 
@@ -188,21 +222,32 @@ def _tokens(text: str) -> tuple[CommonTokenStream, SyntaxProblem | None]:
 
 
 def _check_nesting(stream: CommonTokenStream) -> SyntaxProblem | None:
-    depth = 0
+    """Lua's parser recursion bound: brackets and blocks nest, and so do the right-hand
+    operands of the right-associative `..` and `^` (a long `a .. b .. c ...` chain)."""
+    chains = [0]  # right-associative operators pending in the expression at each level
     for token in stream.tokens:
         if token.channel != Token.DEFAULT_CHANNEL:
             continue
         text = token.text
         if text in _OPENERS:
-            depth += 1
-            if depth > MAX_NESTING:
-                return SyntaxProblem(
-                    f"too many nested levels (Lua allows {MAX_NESTING})",
-                    token.line,
-                    token.column + 1,
-                )
+            chains.append(0)
         elif text in _CLOSERS:
-            depth = max(depth - 1, 0)
+            if len(chains) > 1:
+                chains.pop()
+            chains[-1] = 0 if text in ("end", "until") else chains[-1]
+            continue
+        elif text in _RIGHT_ASSOCIATIVE:
+            chains[-1] += 1
+        elif text in _EXPRESSION_ENDS:
+            chains[-1] = 0
+        else:
+            continue
+        if len(chains) - 1 + sum(chains) > MAX_NESTING:
+            return SyntaxProblem(
+                f"too many nested levels: Lua refuses more than about {MAX_NESTING} ('C stack overflow')",
+                token.line,
+                token.column + 1,
+            )
     return None
 
 
@@ -256,7 +301,7 @@ def parse_lua(text: str) -> ParsedChunk:
             raise LuaSyntaxError(problem)
         tree = _parse_tree(stream)
         comments = _comments(stream)  # before the builder re-marks comment tokens
-        chunk = BuilderVisitor(stream).visit(tree)
+        chunk = _Builder(stream).visit(tree)
         return ParsedChunk(chunk, comments)
 
     try:

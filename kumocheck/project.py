@@ -14,8 +14,9 @@ import attrs
 
 from kumocheck.checks import CheckContext, Finding, all_checks
 from kumocheck.config import Settings
-from kumocheck.diagnostics import Diagnostic, Fix, Severity
-from kumocheck.model import Interpreter, PolicyModel
+from kumocheck.diagnostics import Diagnostic, Fix, Report, Severity
+from kumocheck.files import MAX_SCAN_FILES, discover, display as _display, lua_files_under, policy_root
+from kumocheck.model import POLICY_PROGRAMS, Interpreter, PolicyModel
 from kumocheck.parse import LuaSyntaxError, ParsedChunk, SyntaxProblem, parse_lua, run_deep
 from kumocheck.schema.model import Schema, load_schema
 from kumocheck.schema.validate import Validator, nearest
@@ -24,53 +25,6 @@ from kumocheck.suppress import ALL, Suppressions, collect
 
 _REQUIRE = re.compile(r"""\brequire\s*\(?\s*(?:'([^'\n]+)'|"([^"\n]+)"|\[\[([^\]\n]+)\]\])""")
 FILE_RULES = ("syntax-error", "source-encoding", "unknown-suppression")
-
-
-@attrs.define
-class Report:
-    """The outcome of one run."""
-
-    diagnostics: list[Diagnostic] = attrs.Factory(list)
-    files_checked: int = 0
-    errors: list[str] = attrs.Factory(list)  # unreadable inputs (exit code 2)
-    sources: dict[str, str] = attrs.Factory(dict)  # shown path -> text, for excerpts
-
-
-def discover(paths: Iterable[Path], settings: Settings) -> tuple[list[Path], list[str]]:
-    """Expand files and directories into the .lua files to check."""
-    found: list[Path] = []
-    errors: list[str] = []
-    for path in paths:
-        if path.is_dir():
-            files = sorted(
-                p for p in path.rglob("*.lua") if p.is_file() and not settings.excluded(p.relative_to(path))
-            )
-            found.extend(files)
-        elif path.exists():
-            found.append(path)
-        else:
-            errors.append(f"{path}: no such file or directory")
-    unique: list[Path] = []
-    seen: set[Path] = set()
-    for path in found:
-        key = path.resolve()
-        if key not in seen:
-            seen.add(key)
-            unique.append(path)
-    return unique, errors
-
-
-def policy_root(path: Path, settings: Settings) -> Path:
-    """Where `require` names start: configured, else the nearest folder holding init.lua."""
-    if settings.policy_root is not None:
-        return settings.policy_root
-    directory = path.resolve().parent
-    for candidate in [directory, *directory.parents][:6]:
-        if (candidate / "init.lua").is_file():
-            return candidate
-        if (candidate / ".git").exists():
-            break
-    return directory
 
 
 class Workspace:
@@ -133,9 +87,7 @@ class Workspace:
         """For every Lua file under `root`: the files that require it."""
         if root not in self._importers_by_root:
             graph: dict[Path, set[Path]] = {}
-            for other in sorted(root.rglob("*.lua")):
-                if self.settings.excluded(other.relative_to(root)):
-                    continue
+            for other in lua_files_under(root, self.settings, MAX_SCAN_FILES):
                 source = other.resolve()
                 for name in self._required_names(other):
                     target = self.resolve(name, str(other))
@@ -177,13 +129,6 @@ class Workspace:
         return self._importers[key]
 
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
 def build_model(workspace: Workspace, path: Path, shown: str, chunk, schema: Schema | None = None) -> PolicyModel:
     """Evaluate one entry file (two passes: the first finds closure-assigned variables)."""
     tainted: set[tuple] = set()
@@ -192,6 +137,10 @@ def build_model(workspace: Workspace, path: Path, shown: str, chunk, schema: Sch
         model = PolicyModel(root_file=shown)
         interpreter = Interpreter(model, workspace.load, workspace.resolve, tainted)
         interpreter.helper_registrations = schema.helper_registrations
+        model.binary = POLICY_PROGRAMS.get(path.name, "kumod")
+        interpreter.inert_events = {
+            name for name, event in schema.events.items() if event.binary not in ("all", model.binary)
+        }
         interpreter.recording = recording
         interpreter.run(shown, chunk)
     model.is_module = workspace.is_module(path)
@@ -324,25 +273,76 @@ class Checker:
         return sorted(out.values(), key=lambda d: d.sort_key)
 
 
+PARALLEL_MIN_FILES = 8
+
+
 def check_sources(
     paths: list[Path],
     settings: Settings,
     overlays: dict[Path, SourceFile] | None = None,
     shown_names: dict[Path, str] | None = None,
+    jobs: int = 1,
 ) -> Report:
     """Check files (and directories); `overlays` supplies unsaved or stdin text."""
     report = Report()
     workspace = Workspace(settings, overlays)
-    checker = Checker(settings)
     files, report.errors = discover([p for p in paths if p.resolve() not in workspace.overlays], settings)
     files += [p for p in paths if p.resolve() in workspace.overlays]
-    for path in files:
-        shown = (shown_names or {}).get(path) or _display(path)
-        try:
-            report.diagnostics.extend(run_deep(lambda: checker.check_file(workspace, path, shown)))
-            report.sources[shown] = workspace.parsed(path, shown)[0].text
-            report.files_checked += 1
-        except SourceError as exc:
-            report.errors.append(str(exc))
+    if jobs > 1 and not overlays and len(files) >= PARALLEL_MIN_FILES:
+        _check_parallel(files, settings, shown_names or {}, jobs, report)
+    else:
+        checker = Checker(settings)
+        for path in files:
+            shown = (shown_names or {}).get(path) or _display(path)
+            try:
+                report.diagnostics.extend(run_deep(lambda: checker.check_file(workspace, path, shown)))
+                report.sources[shown] = workspace.parsed(path, shown)[0].text
+                report.files_checked += 1
+            except SourceError as exc:
+                report.errors.append(str(exc))
     report.diagnostics.sort(key=lambda d: d.sort_key)
     return report
+
+
+def _check_bucket(paths: list[Path], settings: Settings, shown_names: dict[Path, str]) -> Report:
+    return check_sources(paths, settings, shown_names=shown_names, jobs=1)
+
+
+def _check_parallel(
+    files: list[Path], settings: Settings, shown_names: dict[Path, str], jobs: int, report: Report
+) -> None:
+    """Spread whole policies (files sharing a root) over worker processes."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    groups: dict[Path, list[Path]] = {}
+    for path in files:
+        groups.setdefault(policy_root(path, settings), []).append(path)
+    buckets: list[list[Path]] = [[] for _ in range(min(jobs, len(groups)))]
+    weights = [0] * len(buckets)
+    for group in sorted(groups.values(), key=lambda g: -sum(_size(p) for p in g)):
+        lightest = weights.index(min(weights))
+        buckets[lightest].extend(group)
+        weights[lightest] += sum(_size(p) for p in group)
+    if len(buckets) < 2:
+        report_one = _check_bucket(files, settings, shown_names)
+        _merge(report, report_one)
+        return
+    context = multiprocessing.get_context("spawn")  # fork is unsafe with threads alive
+    with ProcessPoolExecutor(max_workers=len(buckets), mp_context=context) as pool:
+        for part in pool.map(_check_bucket, buckets, [settings] * len(buckets), [shown_names] * len(buckets)):
+            _merge(report, part)
+
+
+def _merge(report: Report, part: Report) -> None:
+    report.diagnostics.extend(part.diagnostics)
+    report.errors.extend(part.errors)
+    report.sources.update(part.sources)
+    report.files_checked += part.files_checked
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -11,10 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from kumocheck.config import Settings
+import attrs
+
+from kumocheck.config import Settings, load_settings
 from kumocheck.project import check_sources
 
-from conftest import POLICIES, expected_findings
+from checker_support import POLICIES, expected_findings
 
 FIXTURES = [
     pytest.param(
@@ -33,6 +35,8 @@ def test_policy_findings(fixture: Path) -> None:
     files = sorted(fixture.rglob("*.lua")) if fixture.is_dir() else [fixture]
     expected = set().union(*(expected_findings(f) for f in files))
     settings = Settings(policy_root=fixture if fixture.is_dir() else None)
+    if fixture.is_dir() and (fixture / "kumocheck.toml").is_file():
+        settings = attrs.evolve(load_settings(fixture / "kumocheck.toml"), policy_root=fixture)
     report = check_sources([fixture], settings)
     assert not report.errors
     actual = {(Path(d.path).name, d.span.line, d.rule) for d in report.diagnostics}

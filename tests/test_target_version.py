@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import rules_of
+from checker_support import rules_of
 
 POLICY = """\
 kumo.on('smtp_server_data', function(msg, conn_meta) end)

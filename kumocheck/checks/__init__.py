@@ -57,6 +57,7 @@ def all_checks() -> list[Check]:
         unbound_constructor,
         unknown_api,
         unknown_event,
+        unreachable_handler,
     )
 
     return [
@@ -73,6 +74,7 @@ def all_checks() -> list[Check]:
         on_inside_handler.check,
         unknown_api.check,
         requires_newer_kumomta.check,
+        unreachable_handler.check,
     ]
 
 

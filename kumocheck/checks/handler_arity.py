@@ -39,8 +39,16 @@ def check(context: CheckContext) -> Iterator[Finding]:
         if len(params) <= len(expected):
             continue
         extra = params[len(expected):]
-        node = binding.handler.node.args[len(expected)]
-        span = span_of(node) or binding.span
+        offset = 1 if binding.handler.is_method else 0  # `self` is not in the node's args
+        args = binding.handler.node.args
+        index = len(expected) - offset
+        node = args[index] if 0 <= index < len(args) else None
+        function_span = span_of(binding.handler.node)
+        if function_span is not None:  # parameter names of some nodes carry no tokens
+            function_span = type(function_span)(
+                function_span.line, function_span.column, function_span.line, function_span.column + len("function")
+            )
+        span = (span_of(node) if node is not None else None) or function_span or binding.span
         kind = "custom_lua constructor" if name not in context.schema.events else "event"
         yield Finding(
             "handler-arity",

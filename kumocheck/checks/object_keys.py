@@ -1,9 +1,10 @@
-"""unknown-key for KumoMTA's other config objects.
+"""unknown-key (and value checks, where types are data) for KumoMTA's other config objects.
 
 `kumo.make_egress_path`, `make_egress_source`, `make_egress_pool`, `make_listener_domain`,
 `start_esmtp_listener`, `start_http_listener`, `define_spool`... reject unknown keys just
-like make_queue_config. Their key lists are data (rules/egress.toml); their value types
-are not modelled, so only keys are judged here. (Missing required keys are not reported:
+like make_queue_config. Their key lists are data (rules/egress.toml), and so are the
+value types of the keys whose types are simple (durations, throttles, enums, booleans,
+integers, strings): those values are judged by the same validator as queue configs. (Missing required keys are not reported:
 documentation-style excerpts elide them on purpose, and kumod names them clearly.)
 """
 
@@ -13,7 +14,7 @@ from typing import Iterator
 
 from kumocheck.checks import CheckContext, Finding, file_of
 from kumocheck.diagnostics import Fix
-from kumocheck.schema.model import ForeignObject, Schema
+from kumocheck.schema.model import ForeignObject
 from kumocheck.schema.validate import nearest
 from kumocheck.schema.values import TableValue, Value, options
 from kumocheck.source import Span
@@ -23,11 +24,28 @@ def _label(obj: ForeignObject) -> str:
     return obj.name.replace("_", " ")
 
 
-def _judge(schema: Schema, obj: ForeignObject, value: Value, where: str, call_file: str, call_span: Span) -> Iterator[Finding]:
+def _judge(
+    context: CheckContext, obj: ForeignObject, value: Value, where: str, call_file: str, call_span: Span
+) -> Iterator[Finding]:
+    schema = context.schema
     for table in options(value):
         if not isinstance(table, TableValue):
             continue
         for key, entry in table.string_keys():
+            if key in obj.types:
+                for problem in context.validator.validate(entry.value, obj.types[key], (where, key)):
+                    span = problem.origin if isinstance(problem.origin, Span) else call_span
+                    yield Finding(
+                        problem.rule,
+                        file_of(span, call_file),
+                        span,
+                        problem.message,
+                        problem.help,
+                        problem.severity,
+                        Fix(span, problem.replacement, f"Replace with {problem.replacement}")
+                        if problem.replacement and isinstance(problem.origin, Span)
+                        else None,
+                    )
             if key in obj.keys:
                 nested = obj.nested.get(key)
                 element = schema.foreign_object(nested) if nested else None
@@ -35,7 +53,7 @@ def _judge(schema: Schema, obj: ForeignObject, value: Value, where: str, call_fi
                     for items in options(entry.value):
                         if isinstance(items, TableValue):
                             for item in items.positional():
-                                yield from _judge(schema, element, item.value, f"{where}.{key}[]", call_file, call_span)
+                                yield from _judge(context, element, item.value, f"{where}.{key}[]", call_file, call_span)
                 continue
             if not obj.rejects_unknown:
                 continue
@@ -68,4 +86,4 @@ def check(context: CheckContext) -> Iterator[Finding]:
         obj = schema.object_for_constructor(dotted)
         if obj is None:
             continue
-        yield from _judge(schema, obj, call.arg, dotted.replace("kumo.", "", 1), call.file, call.span)
+        yield from _judge(context, obj, call.arg, dotted.replace("kumo.", "", 1), call.file, call.span)

@@ -14,6 +14,18 @@ from kumocheck.schema.validate import nearest
 CLOSE = 0.85
 
 
+def _not_fired_here(binding, event, program: str) -> Finding:
+    """A known event bound in a policy loaded by a program that never fires it."""
+    alternative = {"init": {"tsa-daemon": "tsa_init", "proxy-server": "proxy_init"}}.get(event.name, {}).get(program)
+    return Finding(
+        "unknown-event",
+        binding.file,
+        binding.name_span,
+        f"'{event.name}' is fired by {event.binary}, never by {program}, which loads this file: the handler never runs",
+        f"use '{alternative}'" if alternative else f"move this handler to the {event.binary} policy",
+    )
+
+
 def check(context: CheckContext) -> Iterator[Finding]:
     model = context.model
     events = context.schema.events
@@ -22,6 +34,11 @@ def check(context: CheckContext) -> Iterator[Finding]:
     sure = model.references_complete
     for binding in model.bindings:
         name = binding.event
+        if binding.helper is not None:
+            continue  # registered by a policy-extras helper, not written here
+        if name in events and model.binary != "kumod" and events[name].binary not in ("all", model.binary):
+            yield _not_fired_here(binding, events[name], model.binary)
+            continue
         if name is None or name in events or name in referenced:
             continue
         if helper_provides(context.schema, model, name):

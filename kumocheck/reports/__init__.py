@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Callable
 
-from kumocheck.project import Report
+from kumocheck.diagnostics import Report
 
 Renderer = Callable[[Report, "RenderOptions"], str]
 
@@ -12,9 +12,10 @@ Renderer = Callable[[Report, "RenderOptions"], str]
 class RenderOptions:
     """What a renderer may need besides the report."""
 
-    def __init__(self, color: bool = False, statistics: bool = False):
+    def __init__(self, color: bool = False, statistics: bool = False, ranges: bool = False):
         self.color = color
         self.statistics = statistics
+        self.ranges = ranges  # plain format: luacheck's path:line:col-endcol: form
 
 
 def renderers() -> dict[str, Renderer]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kumocheck.project import Report
+from kumocheck.diagnostics import Report
 
 
 def render(report: Report, options) -> str:

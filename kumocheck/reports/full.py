@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from kumocheck.diagnostics import Diagnostic, Severity
-from kumocheck.project import Report
+from kumocheck.diagnostics import Report
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 

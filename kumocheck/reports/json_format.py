@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from kumocheck.project import Report
+from kumocheck.diagnostics import Report
 
 
 def render(report: Report, options) -> str:

@@ -14,9 +14,9 @@ from typing import Any, Iterator
 import attrs
 
 SCALAR_TYPES = frozenset(
-    {"string", "bool", "u32", "usize", "duration", "throttle", "socket_addr", "url", "mx_name"}
+    {"string", "bool", "u16", "u32", "usize", "duration", "throttle", "socket_addr", "url", "mx_name"}
 )
-INTEGER_RANGES = {"u32": (0, 2**32 - 1), "usize": (0, 2**64 - 1)}
+INTEGER_RANGES = {"u16": (0, 2**16 - 1), "u32": (0, 2**32 - 1), "usize": (0, 2**64 - 1)}
 
 
 @attrs.frozen
@@ -49,6 +49,7 @@ class TypeRef:
         return {
             "string": "a string",
             "bool": "a boolean",
+            "u16": "an integer",
             "u32": "an integer",
             "usize": "an integer",
             "duration": "a duration (seconds, or a string like '5m')",
@@ -119,6 +120,7 @@ class ForeignObject:
     rejects_unknown: bool = True
     required: tuple[str, ...] = ()
     nested: dict[str, str] = attrs.Factory(dict)  # key -> object name of each list element
+    types: dict[str, TypeRef] = attrs.Factory(dict)  # value types of the keys that are modelled
 
 
 @attrs.frozen
@@ -192,6 +194,7 @@ class Schema:
     user_events: dict[str, dict]
     helper_events: dict[str, dict]
     helper_registrations: dict[str, dict]
+    syntax_since: dict[str, dict[str, str]]
     api: ApiCatalogue
     rules: dict[str, RuleSpec]
 
@@ -318,7 +321,7 @@ def load_schema() -> Schema:
                 tuple(data.get("undocumented", ())),
                 data.get("doc", ""),
             )
-            for name, data in config["enums"].items()
+            for name, data in {**config["enums"], **egress.get("enums", {})}.items()
         },
         unions={
             name: UnionSpec(name, tuple(TypeRef.parse(v) for v in data["variants"]), data.get("doc", ""))
@@ -334,6 +337,7 @@ def load_schema() -> Schema:
                 data.get("deny_unknown_fields", True),
                 tuple(data.get("required", ())),
                 dict(data.get("nested", {})),
+                {key: TypeRef.parse(text) for key, text in data.get("types", {}).items()},
             )
             for name, data in egress.get("objects", {}).items()
         ),
@@ -341,6 +345,7 @@ def load_schema() -> Schema:
         user_events=events.get("user_events", {}),
         helper_events=events.get("helper_events", {}),
         helper_registrations=events.get("helper_registrations", {}),
+        syntax_since=config.get("syntax_since", {}),
         api=ApiCatalogue(
             functions=api.get("kumo", {}).get("functions", {}),
             modules=api.get("kumo", {}).get("modules", {}),

@@ -17,6 +17,7 @@ from kumocheck.runtime import addresses, humantime, throttle
 from kumocheck.schema.model import (
     INTEGER_RANGES,
     newer_than,
+    release_key,
     EnumSpec,
     Schema,
     StructSpec,
@@ -36,6 +37,9 @@ from kumocheck.schema.values import (
 )
 
 Path = tuple[str | int, ...]
+#: Opaque values that are certainly not data (a function, a module, a config object).
+NON_DATA_KINDS = frozenset({"function", "config", "module", "stdlib", "helper", "helper_fn"})
+UNKNOWN_KEYS_REJECTED_SINCE = "2023.06.22-51b72a83"  # before that, unknown keys were ignored
 
 
 @attrs.frozen
@@ -96,7 +100,10 @@ def suggest_duration(text: str) -> str | None:
         return None
     whole = int(seconds)
     nanos = int(round((seconds - whole) * 1e9))
-    return humantime.format_duration(whole, nanos)
+    try:
+        return humantime.format_duration(whole, nanos)
+    except (humantime.DurationError, OverflowError, ValueError):
+        return None  # beyond what a Duration holds: no spelling to suggest
 
 
 class Validator:
@@ -118,8 +125,8 @@ class Validator:
         for option in value.options if isinstance(value, OneOf) else (value,):
             if isinstance(option, Unknown):
                 continue
-            if isinstance(option, Opaque) and option.kind == "unknown":
-                continue
+            if isinstance(option, Opaque) and option.kind not in NON_DATA_KINDS:
+                continue  # e.g. the string type(x) returns: not known exactly
             yield from self._one(option, typ, path)
 
     # -- dispatch ------------------------------------------------------------------
@@ -158,7 +165,7 @@ class Validator:
         raw = value.value
         if kind == "duration":
             yield from self._duration(value, path)
-        elif kind in ("u32", "usize"):
+        elif kind in INTEGER_RANGES:
             yield from self._integer(value, typ, path)
         elif kind == "bool":
             if not isinstance(raw, bool):
@@ -186,6 +193,7 @@ class Validator:
         if kind == "throttle":
             try:
                 throttle.parse_throttle(text)
+                yield from self._throttle_syntax_version(value, text, path)
             except throttle.ThrottleError as exc:
                 yield Problem(
                     "invalid-value",
@@ -229,6 +237,36 @@ class Validator:
                     path,
                     help="write an absolute URL such as 'http://10.0.0.5:8000'",
                 )
+
+    def _throttle_syntax_version(self, value: Const, text: str, path: Path) -> Iterator[Problem]:
+        """Throttle syntax newer than target-version: older kumod rejects the spec."""
+        if not self.target_version:
+            return
+        since = self.schema.syntax_since.get("throttle", {})
+        rate = text.removeprefix("local:").split(",max_burst=")[0]
+        period = rate.partition("/")[2]
+        used = {
+            "local_prefix": text.startswith("local:"),
+            "period_scale": period[:1].isdigit(),
+            "max_burst": ",max_burst=" in text,
+        }
+        labels = {
+            "local_prefix": "the 'local:' prefix",
+            "period_scale": "a scaled period such as '30minute'",
+            "max_burst": "',max_burst='",
+        }
+        newer = [(since[f], labels[f]) for f, present in used.items() if present and newer_than(since.get(f), self.target_version)]
+        if newer:
+            needed = max((tag for tag, _ in newer), key=release_key)
+            yield Problem(
+                "requires-newer-kumomta",
+                f"throttle {lua_repr(value.value)} for `{path_text(path)}` uses "
+                + " and ".join(label for _, label in newer)
+                + f", which needs KumoMTA {needed.split('-')[0]} or later (target-version is {self.target_version})",
+                value.origin,
+                path,
+                help="raise target-version after upgrading KumoMTA, or write the throttle without it",
+            )
 
     def _integer(self, value: Const, typ: TypeRef, path: Path) -> Iterator[Problem]:
         raw = value.value
@@ -420,7 +458,11 @@ class Validator:
                     + ("newer than any release (dev)" if field.since == "dev" else f"{field.since.split('-')[0]} or later")
                     + " "
                     f"(target-version is {self.target_version})"
-                    + (": kumod rejects the unknown key" if spec.unknown_keys == "error" else ": kumod ignores it"),
+                    + (
+                        ": kumod rejects the unknown key"
+                        if spec.unknown_keys == "error" and not newer_than(UNKNOWN_KEYS_REJECTED_SINCE, self.target_version)
+                        else ": kumod ignores it"
+                    ),
                     entry.origin,
                     path + (key,),
                     help="raise target-version after upgrading KumoMTA, or drop the key",

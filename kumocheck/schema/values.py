@@ -14,7 +14,7 @@ import attrs
 
 #: Lua scalars: None (nil), bool, int, float, bytes (strings are byte strings).
 Scalar = Union[None, bool, int, float, bytes]
-MAX_OPTIONS = 48
+MAX_OPTIONS = 4096  # per-domain maps can be large; beyond this a value is Unknown
 
 
 @attrs.define(eq=False)

@@ -1,0 +1,261 @@
+"""Generate a deterministic, realistic-looking tree of KumoMTA policies for benchmarks.
+
+    python bench/gen_policies.py DEST [--files 200] [--lines 100000]
+
+The tree holds tenant folders, each a policy root: `init.lua` (event handlers that
+require the tenant's modules) and `lib/*.lua` modules with per-domain tables, helper
+functions and config builders.  Output is a pure function of the arguments (no
+randomness beyond a fixed-seed generator), so runs are comparable across machines.
+Roughly 1 finding per 60 lines is planted (bad durations, unknown keys, wrong types),
+so the checker has real work to report.
+
+`big_policy(n_bytes)` returns one single-file policy of at least `n_bytes` (used by
+tests/test_fuzz.py for the multi-megabyte test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+from pathlib import Path
+
+PROVIDERS = [
+    "gmail.com", "googlemail.com", "yahoo.com", "ymail.com", "outlook.com", "hotmail.com",
+    "live.com", "aol.com", "icloud.com", "me.com", "gmx.de", "web.de", "orange.fr", "free.fr",
+    "comcast.net", "verizon.net", "att.net", "protonmail.com", "zoho.com", "yandex.ru",
+    "mail.ru", "qq.com", "163.com", "naver.com", "rediffmail.com", "t-online.de",
+]
+GOOD_DURATIONS = ["5m", "10m", "15 min", "20m", "30m", "1h", "2 hours", "1 day", "3 days", "90s", "1h 30m"]
+BAD_DURATIONS = ["3 Days", "15 Min", "2 Hours", "1 fortnight", "10 mins!", "5 minutes later"]
+GOOD_RATES = ["100/h", "2000/h", "500/hr", "1_000/hour", "50/s", "10/min", "300/m"]
+CONFIG_KEYS_GOOD = ["retry_interval", "max_retry_interval", "max_age"]
+TYPO_KEYS = ["retry_intervall", "max_ages", "egress_pol", "max_message_rates"]
+
+
+def _lua_name(text: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in text)
+
+
+class _Writer:
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.lines: list[str] = []
+
+    def add(self, *lines: str) -> None:
+        self.lines.extend(lines)
+
+    def duration(self, bad_every: int = 60) -> str:
+        if self.rng.randrange(bad_every) == 0:
+            return self.rng.choice(BAD_DURATIONS)
+        return self.rng.choice(GOOD_DURATIONS)
+
+
+def _domain_table(w: _Writer, name: str, n: int, tenant: str) -> None:
+    w.add(f"M.{name} = {{")
+    for i in range(n):
+        domain = f"{tenant}-{i}.{w.rng.choice(['com', 'net', 'org', 'io', 'de'])}" if i >= len(PROVIDERS) else PROVIDERS[i]
+        w.add(
+            f"  ['{domain}'] = {{",
+            f"    retry_interval = '{w.duration()}',",
+            f"    max_age = '{w.duration()}',",
+            f"    max_message_rate = '{w.rng.choice(GOOD_RATES)}',",
+            f"    egress_pool = 'pool-{tenant}-{i % 4}',",
+            f"    connection_limit = {w.rng.randrange(1, 50)},",
+            "  },",
+        )
+    w.add("}", "")
+
+
+def _helpers(w: _Writer, prefix: str, n: int) -> None:
+    for i in range(n):
+        fn = f"{prefix}_{i}"
+        kind = i % 4
+        if kind == 0:
+            w.add(
+                f"function M.{fn}(domain, campaign)",
+                f"  local entry = M.DOMAINS[domain]",
+                "  if entry == nil then",
+                f"    return {{ retry_interval = '{w.duration()}', max_age = '{w.duration()}' }}",
+                "  end",
+                "  if campaign == 'urgent' then",
+                f"    return {{ retry_interval = '{w.duration()}', max_age = entry.max_age }}",
+                "  end",
+                "  return entry",
+                "end",
+                "",
+            )
+        elif kind == 1:
+            w.add(
+                f"local function {fn}_pattern(domain)",
+                "  for pattern, pool in pairs(M.PATTERNS) do",
+                "    if domain:match(pattern) then",
+                "      return pool",
+                "    end",
+                "  end",
+                "  return nil",
+                "end",
+                f"M.{fn} = {fn}_pattern",
+                "",
+            )
+        elif kind == 2:
+            key = w.rng.choice(TYPO_KEYS) if w.rng.randrange(30) == 0 else w.rng.choice(CONFIG_KEYS_GOOD)
+            w.add(
+                f"function M.{fn}(params)",
+                "  local out = {}",
+                "  for k, v in pairs(params) do",
+                "    out[k] = v",
+                "  end",
+                f"  out.{key} = '{w.duration()}'",
+                "  return out",
+                "end",
+                "",
+            )
+        else:
+            w.add(
+                f"function M.{fn}(name, count)",
+                "  local entries = {}",
+                "  for i = 1, count do",
+                "    table.insert(entries, { name = string.format('%s-%d', name, i), weight = i * 10 })",
+                "  end",
+                "  return entries",
+                "end",
+                "",
+            )
+
+
+def module_text(rng: random.Random, tenant: str, index: int, target_lines: int) -> str:
+    w = _Writer(rng)
+    w.add(f"-- {tenant}: routing module {index} (generated by bench/gen_policies.py)", "local M = {}", "")
+    w.add("M.PATTERNS = {")
+    for i in range(8):
+        w.add(f"  ['{_lua_name(rng.choice(PROVIDERS))}%.{i}$'] = 'pool-{tenant}-{i % 4}',")
+    w.add("}", "")
+    # per-domain table sized to fill about 60 % of the file, helpers the rest
+    n_domains = max(4, int(target_lines * 0.6) // 7)
+    _domain_table(w, "DOMAINS", n_domains, tenant)
+    n_helpers = max(2, (target_lines - len(w.lines)) // 9)
+    _helpers(w, f"helper{index}", n_helpers)
+    w.add("return M", "")
+    return "\n".join(w.lines)
+
+
+def init_text(rng: random.Random, tenant: str, modules: list[str]) -> str:
+    w = _Writer(rng)
+    w.add(f"-- {tenant}: policy entry point (generated by bench/gen_policies.py)", "local kumo = require 'kumo'")
+    for m in modules:
+        w.add(f"local {m} = require 'lib.{m}'")
+    w.add(
+        "",
+        "kumo.on('init', function()",
+        "  kumo.start_esmtp_listener { listen = '0.0.0.0:25', hostname = 'mx.example.com' }",
+        "  kumo.configure_local_logs { log_dir = '/var/log/kumomta' }",
+        "  kumo.define_spool { name = 'data', path = '/var/spool/kumomta/data' }",
+        "  kumo.define_spool { name = 'meta', path = '/var/spool/kumomta/meta' }",
+        "end)",
+        "",
+        "kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)",
+    )
+    for i, m in enumerate(modules):
+        cond = "if" if i == 0 else "elseif"
+        w.add(
+            f"  {cond} {m}.DOMAINS[domain] then",
+            f"    local entry = {m}.helper{i}_0(domain, campaign)",
+            "    return kumo.make_queue_config {",
+            "      retry_interval = entry.retry_interval,",
+            "      max_age = entry.max_age,",
+            f"      egress_pool = entry.egress_pool or 'pool-{tenant}-0',",
+            "    }",
+        )
+    if modules:
+        w.add("  end")
+    w.add(
+        f"  return kumo.make_queue_config {{ egress_pool = 'pool-{tenant}-0', retry_interval = '{w.duration()}' }}",
+        "end)",
+        "",
+        "kumo.on('get_egress_path_config', function(domain, source_name, site_name)",
+        "  return kumo.make_egress_path {",
+        f"    connection_limit = {rng.randrange(2, 40)},",
+        "    enable_tls = 'Opportunistic',",
+        f"    max_deliveries_per_connection = {rng.randrange(50, 500)},",
+        f"    idle_timeout = '{w.duration()}',",
+        "  }",
+        "end)",
+        "",
+        "kumo.on('get_egress_source', function(source_name)",
+        "  return kumo.make_egress_source { name = source_name, source_address = '10.0.0.1' }",
+        "end)",
+        "",
+        "kumo.on('get_egress_pool', function(pool_name)",
+        "  return kumo.make_egress_pool { name = pool_name, entries = { { name = 'ip-1' } } }",
+        "end)",
+        "",
+    )
+    return "\n".join(w.lines)
+
+
+def generate_tree(dest: Path, files: int = 200, lines: int = 100_000, seed: int = 2026) -> list[Path]:
+    """Write `files` policies totalling about `lines` lines under `dest`; return their paths."""
+    rng = random.Random(seed)
+    per_tenant = 10  # 1 init.lua + 9 modules
+    tenants = max(1, files // per_tenant)
+    lines_per_file = lines // files
+    written: list[Path] = []
+    if dest.exists():
+        shutil.rmtree(dest)
+    for t in range(tenants):
+        tenant = f"tenant{t:02d}"
+        root = dest / tenant
+        (root / "lib").mkdir(parents=True)
+        count = per_tenant if t < tenants - 1 else files - per_tenant * (tenants - 1)
+        modules = [f"routes{m}" for m in range(count - 1)]
+        for m, name in enumerate(modules):
+            path = root / "lib" / f"{name}.lua"
+            path.write_text(module_text(rng, tenant, m, lines_per_file), encoding="utf-8")
+            written.append(path)
+        init = init_text(rng, tenant, modules)
+        # pad init.lua with a domain table to its share of lines
+        pad = _Writer(rng)
+        pad.add("local M = {}")
+        _domain_table(pad, "LOCAL_DOMAINS", max(1, (lines_per_file - init.count("\n")) // 7 - 1), tenant)
+        (root / "init.lua").write_text("\n".join(pad.lines) + "\n" + init, encoding="utf-8")
+        written.append(root / "init.lua")
+    return written
+
+
+def big_policy(n_bytes: int, seed: int = 7) -> str:
+    """One self-contained policy file of at least `n_bytes` bytes."""
+    rng = random.Random(seed)
+    parts = [module_text(rng, "big", 0, 2000).replace("return M\n", "")]
+    size = len(parts[0])
+    i = 1
+    while size < n_bytes:
+        text = module_text(rng, "big", i, 2000)
+        text = text.replace("local M = {}", "").replace("return M\n", "").replace("M.DOMAINS", f"M.DOMAINS{i}")
+        parts.append(text)
+        size += len(text)
+        i += 1
+    parts.append(
+        "local kumo = require 'kumo'\n"
+        "kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)\n"
+        "  local entry = M.DOMAINS[domain] or {}\n"
+        "  return kumo.make_queue_config { retry_interval = entry.retry_interval, max_age = '3 Days' }\n"
+        "end)\n"
+    )
+    return "\n".join(parts)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("dest", type=Path)
+    parser.add_argument("--files", type=int, default=200)
+    parser.add_argument("--lines", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    args = parser.parse_args()
+    paths = generate_tree(args.dest, args.files, args.lines, args.seed)
+    total = sum(p.read_text(encoding="utf-8").count("\n") for p in paths)
+    print(f"{len(paths)} files, {total} lines under {args.dest}")
+
+
+if __name__ == "__main__":
+    main()
