@@ -58,6 +58,13 @@ class Workspace:
                     self._parsed[key] = (source, None, exc.problem)
         return self._parsed[key]
 
+    def parses(self, path: Path) -> bool:
+        """True when the file can be read and parsed."""
+        try:
+            return self.parsed(path, _display(path))[1] is not None
+        except SourceError:
+            return False
+
     def resolve(self, module: str, from_file: str) -> Path | None:
         """A module name as kumod's package.path would find it, relative to the policy root."""
         if not module or module.startswith("policy-extras.") or module == "kumo":
@@ -130,19 +137,24 @@ class Workspace:
 
 
 def build_model(workspace: Workspace, path: Path, shown: str, chunk, schema: Schema | None = None) -> PolicyModel:
-    """Evaluate one entry file (two passes: the first finds closure-assigned variables)."""
+    """Evaluate one entry file.
+
+    Variables that functions assign from outside their own scope are only known once every
+    function has run, so when the first pass finds any, a second pass (seeing them as
+    Unknown everywhere) produces the model."""
     tainted: set[tuple] = set()
     schema = schema or load_schema()
-    for recording in (False, True):
+    for attempt in range(2):
         model = PolicyModel(root_file=shown)
         interpreter = Interpreter(model, workspace.load, workspace.resolve, tainted)
         interpreter.helper_registrations = schema.helper_registrations
-        model.binary = POLICY_PROGRAMS.get(path.name, "kumod")
+        model.binary = next((prog for name, prog in POLICY_PROGRAMS.items() if path.name.endswith(name)), "kumod")
         interpreter.inert_events = {
             name for name, event in schema.events.items() if event.binary not in ("all", model.binary)
         }
-        interpreter.recording = recording
         interpreter.run(shown, chunk)
+        if not tainted:
+            break
     model.is_module = workspace.is_module(path)
     return model
 
@@ -197,8 +209,10 @@ class Checker:
                 )
             )
             return self._finish(findings, shown, None, source)
-        findings.extend(f for f in self._policy_findings(workspace, path, shown, parsed) if f.file == shown)
-        for entry in workspace.entry_points(path):
+        entries = [entry for entry in workspace.entry_points(path) if workspace.parses(entry)]
+        if not entries:  # a module is judged through the entry files that load it
+            findings.extend(f for f in self._policy_findings(workspace, path, shown, parsed) if f.file == shown)
+        for entry in entries:
             findings.extend(f for f in self._policy_findings(workspace, entry, _display(entry)) if f.file == shown)
         suppressions = collect(parsed.comments, source.lines)
         findings.extend(self._bad_directives(suppressions, shown))

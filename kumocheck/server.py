@@ -34,7 +34,7 @@ from kumocheck.source import SourceFile, Span
 log = logging.getLogger(__name__)
 
 #: Seconds to wait after the last keystroke before checking a changed document.
-CHANGE_DELAY = 0.25
+CHANGE_DELAY = 0.03  # coalesces the burst of events of one edit; editors debounce typing themselves
 
 _SEVERITIES = {
     Severity.ERROR: types.DiagnosticSeverity.Error,

@@ -48,16 +48,24 @@ def collect(comments: Iterable[Comment], lines: list[str]) -> Suppressions:
     """Find the directives among a file's comments."""
     found = Suppressions()
     for comment in comments:
+        newlines = comment.text.count("\n")
+        before = lines[comment.line - 1][: comment.column - 1] if comment.line - 1 < len(lines) else ""
+        own_line = before.strip() == ""
+        line, scanned = comment.line, 0  # the line of each directive, counted incrementally
         for match in _DIRECTIVE.finditer(comment.text):
+            line += comment.text.count("\n", scanned, match.start())
+            scanned = match.start()
             rules = match.group("rules")
             names = tuple(r.strip().lower() for r in rules.split(",") if r.strip()) if rules is not None else (ALL,)
             if rules is not None and not names:
                 names = (ALL,)
-            before = lines[comment.line - 1][: comment.column - 1] if comment.line - 1 < len(lines) else ""
-            own_line = before.strip() == ""
-            target = comment.line + comment.text.count("\n") + 1 if own_line else comment.line
-            start = comment.column + match.start()
-            span = Span(comment.line, start, comment.line, comment.column + match.end())
+            target = comment.line + newlines + 1 if own_line else comment.line
+            if newlines and line != comment.line:
+                target = line  # inside a block comment: the directive's own line
+                start = match.start() - comment.text.rfind("\n", 0, match.start())
+            else:
+                start = comment.column + match.start()
+            span = Span(line, start, line, start + match.end() - match.start())
             whole = match.group("kind").lower() == "ignore-file"
             found.directives.append(Directive(span, names, whole, target))
             if whole:

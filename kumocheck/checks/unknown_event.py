@@ -46,7 +46,8 @@ def check(context: CheckContext) -> Iterator[Finding]:
         near = nearest(name, sorted(referenced))
         if near and near not in bound:
             continue  # a near miss of an unbound referenced name: unbound-constructor tells that story
-        guess = nearest(name, sorted(events))
+        renamed = [event.name for event in events.values() if name in event.former_names]
+        guess = renamed[0] if renamed else nearest(name, sorted(events))
         if not sure and guess is None:
             continue  # may be a constructor or task named by data we cannot see
         spec = events.get(guess) if guess else None

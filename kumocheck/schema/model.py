@@ -135,6 +135,7 @@ class EventSpec:
     since: str | None
     documented: bool
     summary: str
+    former_names: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -300,6 +301,7 @@ def _event(name: str, data: dict) -> EventSpec:
         since=data.get("since"),
         documented=data.get("documented", True),
         summary=data.get("summary", ""),
+        former_names=tuple(data.get("former_names", ())),
     )
 
 
