@@ -37,6 +37,24 @@ def _indent(code: str) -> str:
     return "\n".join("    " + line for line in code.strip("\n").splitlines()) + "\n"
 
 
+def rule_body_markdown(spec: RuleSpec) -> list[str]:
+    """Why, example and fix of a rule as Markdown lines (docs/rules.md and SARIF help)."""
+    out = [
+        f"**Why:** {spec.why}",
+        "",
+        "**Example:**",
+        "",
+        "```lua",
+        spec.example.strip("\n"),
+        "```",
+        "",
+        f"**Fix:** {spec.fix}",
+    ]
+    if spec.example_fixed:
+        out += ["", "```lua", spec.example_fixed.strip("\n"), "```"]
+    return out
+
+
 def rule_markdown(schema: Schema) -> str:
     """docs/rules.md: every rule with what, why, example and fix."""
     rules = sorted(schema.rules.values(), key=lambda r: r.code)
@@ -60,16 +78,6 @@ def rule_markdown(schema: Schema) -> str:
             "",
             f"**What:** {r.summary}",
             "",
-            f"**Why:** {r.why}",
-            "",
-            "**Example:**",
-            "",
-            "```lua",
-            r.example.strip("\n"),
-            "```",
-            "",
-            f"**Fix:** {r.fix}",
+            *rule_body_markdown(r),
         ]
-        if r.example_fixed:
-            out += ["", "```lua", r.example_fixed.strip("\n"), "```"]
     return "\n".join(out) + "\n"

@@ -14,7 +14,7 @@ import attrs
 
 from kumocheck.checks import CheckContext, Finding, all_checks
 from kumocheck.config import Settings
-from kumocheck.diagnostics import Diagnostic, Fix, Report, Severity
+from kumocheck.diagnostics import Diagnostic, Report, Severity
 from kumocheck.files import MAX_SCAN_FILES, discover, display as _display, lua_files_under, policy_root
 from kumocheck.model import POLICY_PROGRAMS, Interpreter, PolicyModel
 from kumocheck.parse import LuaSyntaxError, ParsedChunk, SyntaxProblem, parse_lua, run_deep

@@ -5,11 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
-
 from kumocheck.config import Settings
-from kumocheck.project import Report, check_sources
-from kumocheck.source import decode_source
+from kumocheck.diagnostics import Report
+from kumocheck.project import check_sources
 
 POLICIES = Path(__file__).parent / "policies"
 EXPECT = re.compile(r"--\s*expect\[([^\]]+)\]")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from checker_support import check_text
+from kumocheck.diagnostics import Report
 
 
 @pytest.fixture

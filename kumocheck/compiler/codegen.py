@@ -28,7 +28,6 @@ from typing import Any
 
 from luaparser import astnodes as A
 
-from kumocheck.literals import decode_string_token  # noqa: F401 (re-exported for callers)
 
 __all__ = ["CompileError", "CodeGenerator", "analyse", "lua_number"]
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from kumocheck.runtime.errors import LuaError
 from kumocheck.runtime.kumo import PASSTHROUGH, _REAL, api_names
-from kumocheck.runtime.policy import MULTIPLE_EVENTS
-from kumocheck.runtime.queue_config import QueueConfig, default_config, make_queue_config
+from kumocheck.runtime.policy import MULTIPLE_EVENTS, queue_config_result
+from kumocheck.runtime.queue_config import QueueConfig, make_queue_config
 from kumocheck.runtime.queue_name import parse_queue_name
 from kumocheck.runtime.table import LuaTable
 
@@ -165,13 +165,9 @@ class LupaPolicy:
 
     def get_queue_config(self, domain, tenant=None, campaign=None, routing_domain=None) -> QueueConfig:
         results = self.fire("get_queue_config", domain, tenant, campaign, routing_domain)
-        if not results:
-            return default_config()
-        value = results[0]
-        if isinstance(value, QueueConfig):
-            return value
-        kind = self._lua_type(value) or ("nil" if value is None else type(value).__name__)
-        raise LuaError(f"error converting Lua {kind} to QueueConfig".encode())
+        return queue_config_result(
+            results, lambda value: self._lua_type(value) or ("nil" if value is None else type(value).__name__)
+        )
 
     def resolve(self, queue_name: str) -> QueueConfig:
         parts = parse_queue_name(queue_name)

@@ -52,21 +52,9 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: 
 
 
 def _sarif_rule(spec: RuleSpec) -> dict:
-    from kumocheck.docs import rule_text, rule_url
+    from kumocheck.docs import rule_body_markdown, rule_text, rule_url
 
-    markdown = [
-        f"**{spec.code} {spec.name}**: {spec.summary}",
-        "",
-        f"**Why:** {spec.why}",
-        "",
-        "```lua",
-        spec.example.strip("\n"),
-        "```",
-        "",
-        f"**Fix:** {spec.fix}",
-    ]
-    if spec.example_fixed:
-        markdown += ["", "```lua", spec.example_fixed.strip("\n"), "```"]
+    markdown = [f"**{spec.code} {spec.name}**: {spec.summary}", "", *rule_body_markdown(spec)]
     return {
         "id": spec.code,
         "name": spec.name,

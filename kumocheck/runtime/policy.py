@@ -54,6 +54,17 @@ POS = _Pos()
 S.set_tostring_hook(base.tostr)
 
 
+def queue_config_result(results: tuple, describe: Callable[[Any], str]) -> QueueConfig:
+    """What kumod makes of the get_queue_config chain's result: nothing -> the default
+    config; a config -> itself; anything else, explicit nil included -> an error."""
+    if not results:
+        return default_config()
+    value = results[0]
+    if isinstance(value, QueueConfig):
+        return value
+    raise LuaError(f"error converting Lua {describe(value)} to QueueConfig".encode())
+
+
 def lib_table(functions: dict) -> LuaTable:
     table = LuaTable()
     for name, function in sorted(functions.items()):
@@ -432,12 +443,7 @@ class Policy:
     def get_queue_config(self, domain, tenant=None, campaign=None, routing_domain=None) -> QueueConfig:
         """Run the get_queue_config handlers with kumod's chain rule."""
         results = self.fire("get_queue_config", domain, tenant, campaign, routing_domain)
-        if not results:
-            return default_config()
-        value = results[0]
-        if isinstance(value, QueueConfig):
-            return value
-        raise LuaError(f"error converting Lua {_describe(value)} to QueueConfig".encode())
+        return queue_config_result(results, _describe)
 
     def resolve(self, queue_name: str) -> QueueConfig:
         """The config of a scheduled queue name ([campaign:]tenant@domain[!routing])."""
