@@ -113,6 +113,7 @@ class Validator:
         self.schema = schema
         self.target_version = target_version
         self._homes = self._key_homes()
+        self._entry_constructor = schema.structs[schema.entry_struct].constructor
 
     # -- entry points -------------------------------------------------------------
 
@@ -516,19 +517,22 @@ class Validator:
     def _unknown_key(self, key: str, entry: Entry, spec: StructSpec, path: Path) -> Problem:
         ignored = spec.unknown_keys == "ignore"
         where = self._struct_name(spec, path) if spec.constructor else f"`{path_text(path)}`"
-        guess = nearest(key, tuple(spec.fields))
+        candidates = tuple(spec.fields)
+        if spec.variant:  # next to a protocol variant: any variant's key was meant
+            candidates = tuple(n for s in self.schema.structs.values() if s.variant for n in s.fields)
+        guess = nearest(key, candidates)
         notes: list[str] = []
-        owners = self.schema.foreign_owners(key)
-        if owners and not guess:
+        home = self._homes.get(key)
+        if home and not guess and home != path:
+            notes.append(f"`{key}` belongs in `{path_text(home)}`")
+        owners = [o for o in self.schema.foreign_owners(key) if o.constructor and o.constructor != self._entry_constructor]
+        if owners and not guess and not home:
             owner = owners[0]
             place = f" returned from {owner.event}" if owner.event else ""
             notes.append(
                 f"`{key}` is {_article(owner.name)} {owner.name.replace('_', ' ')} option: set it in "
                 f"{owner.constructor}{{...}}{place}"
             )
-        home = self._homes.get(key)
-        if home and not guess and home != path:
-            notes.append(f"`{key}` belongs in `{path_text(home)}`")
         if guess:
             notes.insert(0, f"did you mean `{guess}`?")
         if ignored:
@@ -555,7 +559,7 @@ class Validator:
             for name, field in self.schema.structs[struct].fields.items():
                 homes.setdefault(name, path + (name,))
                 for sub in _structs_of(self.schema, field.type):
-                    walk(sub, path + (name,) if not self.schema.structs[sub].variant else path, depth + 1)
+                    walk(sub, path + (name,), depth + 1)
 
         walk(self.schema.entry_struct, (), 0)
         return {key: where[:-1] or where for key, where in homes.items()}
