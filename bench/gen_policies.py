@@ -232,6 +232,7 @@ def big_policy(n_bytes: int, seed: int = 7) -> str:
     while size < n_bytes:
         text = module_text(rng, "big", i, 2000)
         text = text.replace("local M = {}", "").replace("return M\n", "").replace("M.DOMAINS", f"M.DOMAINS{i}")
+        text = f"do\n{text}\nend\n"  # a block per part: Lua allows at most 200 locals per function
         parts.append(text)
         size += len(text)
         i += 1
