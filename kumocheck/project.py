@@ -290,6 +290,19 @@ class Checker:
 PARALLEL_MIN_FILES = 8
 
 
+def policy_files(path: Path, settings: Settings) -> list[Path]:
+    """The entry file and every module of the policy it loads (for `compile`)."""
+    workspace = Workspace(settings)
+    try:
+        _, parsed, _ = workspace.parsed(path, _display(path))
+    except SourceError:
+        return [path]
+    if parsed is None:
+        return [path]
+    model = build_model(workspace, path, _display(path), parsed.chunk)
+    return [path] + [Path(name) for name in model.files[1:]]
+
+
 def check_sources(
     paths: list[Path],
     settings: Settings,

@@ -199,10 +199,10 @@ def _lua_line(source: str, py_line: int | None) -> int | None:
 def check_policy(path: Path, root: Path | None = None) -> list:
     """The checker's error diagnostics for the policy (empty when it may be compiled)."""
     from kumocheck.config import Settings
-    from kumocheck.project import check_sources
+    from kumocheck.project import check_sources, policy_files
 
     settings = Settings(policy_root=root) if root is not None else Settings()
-    report = check_sources([path], settings)
+    report = check_sources(policy_files(path, settings), settings)  # its modules too
     errors = [d for d in report.diagnostics if getattr(d.severity, "value", d.severity) == "error"]
     if report.errors and not errors:
         raise CompileError("; ".join(report.errors), None, path.name)
