@@ -49,6 +49,9 @@ DOC = ROOT / "docs" / "performance.md"
 SECTION = "## Checker: speed"
 PY = sys.executable
 ENV = {**os.environ, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), "NO_COLOR": "1"}
+# an installed package has its bytecode compiled; a sandbox that forbids writing it would
+# make every run recompile kumocheck's sources and measure that instead
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 # --------------------------------------------------------------------------- set-up

@@ -131,6 +131,8 @@ def _config_start(args) -> Path:
 
 
 def _validate_rule_names(names: tuple[str, ...], option: str) -> None:
+    if not names:
+        return  # nothing to validate: do not load the schema on the (cached) fast path
     from kumocheck.schema.model import load_schema
     from kumocheck.schema.validate import nearest
 

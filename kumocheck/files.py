@@ -5,6 +5,7 @@ Light on purpose: the CLI uses it before deciding whether anything must be parse
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 from pathlib import Path
@@ -66,7 +67,11 @@ def policy_root(path: Path, settings: Settings) -> Path:
     """Where `require` names start: configured, else the nearest folder holding init.lua."""
     if settings.policy_root is not None:
         return settings.policy_root
-    directory = path.resolve().parent
+    return _root_of_folder(path.resolve().parent)
+
+
+@functools.lru_cache(maxsize=4096)
+def _root_of_folder(directory: Path) -> Path:
     for candidate in [directory, *directory.parents][:6]:
         if (candidate / "init.lua").is_file():
             return candidate

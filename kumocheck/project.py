@@ -288,6 +288,7 @@ class Checker:
 
 
 PARALLEL_MIN_FILES = 8
+PARALLEL_MIN_BYTES = 1 << 20  # below this, starting worker processes costs more than it saves
 
 
 def policy_files(path: Path, settings: Settings) -> list[Path]:
@@ -315,7 +316,7 @@ def check_sources(
     workspace = Workspace(settings, overlays)
     files, report.errors = discover([p for p in paths if p.resolve() not in workspace.overlays], settings)
     files += [p for p in paths if p.resolve() in workspace.overlays]
-    if jobs > 1 and not overlays and len(files) >= PARALLEL_MIN_FILES:
+    if jobs > 1 and not overlays and len(files) >= PARALLEL_MIN_FILES and sum(map(_size, files)) >= PARALLEL_MIN_BYTES:
         _check_parallel(files, settings, shown_names or {}, jobs, report)
     else:
         checker = Checker(settings)
