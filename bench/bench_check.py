@@ -17,7 +17,7 @@ new version on a 1,000-line policy (when `kumocheck server` exists).
 Timing uses hyperfine when it is on PATH (installed with apt-get when possible),
 otherwise the median of N runs timed here.  The results are printed and written to
 the `## Checker: speed` section of docs/performance.md (other sections untouched).
-`--profile` adds a cProfile breakdown per stage (lexing, ANTLR parsing, AST building,
+`--profile` adds a cProfile breakdown per stage (parsing,
 evaluation, checks) of one cold in-process run per corpus.
 """
 
@@ -332,11 +332,7 @@ def thousand_line_policy() -> str:
 
 STAGES = [
     ("read + decode (source.read_source)", "read"),
-    ("lexing (ANTLR lexer, parse._tokens)", "lex"),
-    ("nesting pre-check (parse._check_nesting)", "nesting"),
-    ("ANTLR parsing + prediction (parse._parse_tree)", "parse"),
-    ("AST building (luaparser BuilderVisitor)", "build"),
-    ("comments (parse._comments)", "comments"),
+    ("lexing + parsing + AST building (fastparse.fast_parse)", "parse"),
     ("evaluation (project.build_model, model.py)", "evaluate"),
     ("checks, suppressions, rest of Checker.check_file", "checks"),
     ("other (discovery, import graph, sorting)", "other"),
@@ -346,8 +342,7 @@ _TIMER_CODE = """
 import sys, time, collections
 from pathlib import Path
 from kumocheck.config import Settings
-from kumocheck import project, parse, source
-from luaparser.builder import BuilderVisitor
+from kumocheck import project, parse, source, fastparse
 
 acc = collections.defaultdict(float)
 stack = []
@@ -369,11 +364,7 @@ def wrap(name, fn):
     return timed
 
 project.read_source = wrap("read", project.read_source)
-parse._tokens = wrap("lex", parse._tokens)
-parse._check_nesting = wrap("nesting", parse._check_nesting)
-parse._parse_tree = wrap("parse", parse._parse_tree)
-parse._comments = wrap("comments", parse._comments)
-BuilderVisitor.visit = wrap("build", BuilderVisitor.visit)
+fastparse.fast_parse = wrap("parse", fastparse.fast_parse)
 project.build_model = wrap("evaluate", project.build_model)
 project.Checker.check_file = wrap("checks", project.Checker.check_file)
 kwargs = {"jobs": 1} if "jobs" in project.check_sources.__code__.co_varnames else {}

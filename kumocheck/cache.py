@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from kumocheck import __version__
@@ -36,7 +35,7 @@ def _digest(*parts: bytes | str) -> str:
 
 def rules_fingerprint() -> str:
     """kumocheck's version and the bytes of every rules/ file."""
-    from kumocheck.schema.model import rules_dir
+    from kumocheck.files import rules_dir
 
     parts: list[bytes | str] = [__version__, str(FORMAT)]
     for path in sorted(rules_dir().glob("*.toml")):
@@ -120,6 +119,8 @@ class ResultCache:
     def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
         if not self.enabled:
             return
+        import tempfile
+
         entry = self._entry(key)
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)

@@ -148,7 +148,7 @@ def _validate_rule_names(names: tuple[str, ...], option: str) -> None:
 
 
 def run_check(args) -> int:
-    from kumocheck.reports import RenderOptions, renderers
+    from kumocheck.reports import RenderOptions, renderer
 
     settings = _settings(args)
     _validate_rule_names(settings.select, "--select")
@@ -168,7 +168,7 @@ def run_check(args) -> int:
     if report.files_checked == 0 and not report.errors:
         print("kumocheck: warning: no Lua files found under the given path(s)", file=sys.stderr)
     output_format = args.output_format or "full"
-    render = renderers().get(output_format)
+    render = renderer(output_format)
     if render is None:
         raise UsageError(f"--output-format {output_format}: not available in this installation")
     color = _want_color(args.color) and not args.output_file and output_format == "full"

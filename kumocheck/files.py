@@ -86,3 +86,11 @@ def display(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(path)
+
+
+def rules_dir() -> Path:
+    """The rules/ data: inside the installed package, or at the top of a source tree."""
+    packaged = Path(__file__).resolve().parent / "rules"
+    if (packaged / "queue_config.toml").is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "rules"

@@ -18,19 +18,33 @@ class RenderOptions:
         self.ranges = ranges  # plain format: luacheck's path:line:col-endcol: form
 
 
-def renderers() -> dict[str, Renderer]:
-    """Output format name -> renderer (imported lazily)."""
-    from kumocheck.reports import concise, full, json_format
+_MODULES = {
+    "full": "kumocheck.reports.full",
+    "concise": "kumocheck.reports.concise",
+    "json": "kumocheck.reports.json_format",
+}
+_EXTRA = "kumocheck.reports.extra_formats"  # sarif, github, junit, plain
 
-    found: dict[str, Renderer] = {
-        "full": full.render,
-        "concise": concise.render,
-        "json": json_format.render,
-    }
+
+def renderer(name: str) -> Renderer | None:
+    """The renderer of one output format, importing only its module."""
+    import importlib
+
+    if name in _MODULES:
+        return importlib.import_module(_MODULES[name]).render
     try:
-        from kumocheck.reports import extra_formats
+        return importlib.import_module(_EXTRA).RENDERERS.get(name)
+    except ImportError:
+        return None
 
-        found.update(extra_formats.RENDERERS)
+
+def renderers() -> dict[str, Renderer]:
+    """Output format name -> renderer (imports every format module)."""
+    import importlib
+
+    found: dict[str, Renderer] = {name: importlib.import_module(mod).render for name, mod in _MODULES.items()}
+    try:
+        found.update(importlib.import_module(_EXTRA).RENDERERS)
     except ImportError:
         pass
     return found

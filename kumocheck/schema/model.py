@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from pathlib import Path
 from typing import Any, Iterator
 
 import attrs
+
+from kumocheck.files import rules_dir  # noqa: F401 (part of this module's API)
 
 SCALAR_TYPES = frozenset(
     {"string", "bool", "u16", "u32", "usize", "duration", "throttle", "socket_addr", "url", "mx_name"}
@@ -246,14 +247,6 @@ def newer_than(since: str | None, target: str | None) -> bool:
     if not since or not target:
         return False
     return release_key(since) > release_key(target)
-
-
-def rules_dir() -> Path:
-    """The rules/ data: inside the installed package, or at the top of a source tree."""
-    packaged = Path(__file__).resolve().parent.parent / "rules"
-    if (packaged / "queue_config.toml").is_file():
-        return packaged
-    return Path(__file__).resolve().parent.parent.parent / "rules"
 
 
 def _load(name: str) -> dict:
