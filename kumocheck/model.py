@@ -37,8 +37,6 @@ from kumocheck.source import Span, span_of
 
 MAX_CALL_DEPTH = 8
 MAX_EVALUATIONS_PER_FUNCTION = 64
-#: The file names that tell which program loads a policy (the default is kumod).
-POLICY_PROGRAMS = {"tsa_init.lua": "tsa-daemon", "proxy_init.lua": "proxy-server"}
 BUILTIN_MODULES = {"kumo", "redis", "sqlite", "tsa", "proxy", "string", "table", "math", "os", "io", "utf8", "coroutine"}
 MATH_CONSTANTS = {"huge": float("inf"), "pi": math.pi, "maxinteger": 2**63 - 1, "mininteger": -(2**63)}
 LOAD_DATA_FUNCTIONS = {"json_load", "toml_load", "yaml_load", "json_parse", "toml_parse", "yaml_parse"}

@@ -16,7 +16,7 @@ from kumocheck.checks import CheckContext, Finding, all_checks
 from kumocheck.config import Settings
 from kumocheck.diagnostics import Diagnostic, Report, Severity
 from kumocheck.files import MAX_SCAN_FILES, discover, display as _display, lua_files_under, policy_root
-from kumocheck.model import POLICY_PROGRAMS, Interpreter, PolicyModel
+from kumocheck.model import Interpreter, PolicyModel
 from kumocheck.parse import LuaSyntaxError, ParsedChunk, SyntaxProblem, parse_lua, run_deep
 from kumocheck.schema.model import Schema, load_schema
 from kumocheck.schema.validate import Validator, nearest
@@ -148,7 +148,7 @@ def build_model(workspace: Workspace, path: Path, shown: str, chunk, schema: Sch
         model = PolicyModel(root_file=shown)
         interpreter = Interpreter(model, workspace.load, workspace.resolve, tainted)
         interpreter.helper_registrations = schema.helper_registrations
-        model.binary = next((prog for name, prog in POLICY_PROGRAMS.items() if path.name.endswith(name)), "kumod")
+        model.binary = schema.program_for(path.name)
         interpreter.inert_events = {
             name for name, event in schema.events.items() if event.binary not in ("all", model.binary)
         }

@@ -11,15 +11,12 @@ from typing import Iterator
 from kumocheck.checks import CheckContext, Finding
 from kumocheck.source import span_of
 
-CONSTRUCTOR_PARAMS = ("domain", "tenant", "campaign")
-
-
 def _expected(context: CheckContext, name: str, constructors: set[str]) -> tuple[str, ...] | None:
     event = context.schema.events.get(name)
     if event is not None:
         return None if event.variadic else event.params
     if name in constructors:
-        return CONSTRUCTOR_PARAMS
+        return context.schema.constructor_params()
     return None
 
 

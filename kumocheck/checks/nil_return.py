@@ -11,12 +11,9 @@ from typing import Iterator
 from kumocheck.checks import CheckContext, Finding
 from kumocheck.diagnostics import Fix
 
-EVENTS = {"get_queue_config"}
-
-
 def check(context: CheckContext) -> Iterator[Finding]:
     for ret in context.model.returns:
-        if ret.kind != "nil" or ret.event not in EVENTS:
+        if ret.kind != "nil" or ret.event not in context.schema.nil_return_is_error:
             continue
         yield Finding(
             "nil-return",

@@ -10,18 +10,11 @@ from typing import Iterator
 
 from kumocheck.checks import CheckContext, Finding
 
-CONSTRUCTORS = {
-    "get_queue_config": "kumo.make_queue_config",
-    "get_egress_path_config": "kumo.make_egress_path",
-    "get_egress_source": "kumo.make_egress_source",
-    "get_egress_pool": "kumo.make_egress_pool",
-    "get_listener_domain": "kumo.make_listener_domain",
-}
-
-
 def check(context: CheckContext) -> Iterator[Finding]:
+    events = context.schema.events
     for ret in context.model.returns:
-        constructor = CONSTRUCTORS.get(ret.event)
+        event = events.get(ret.event)
+        constructor = context.schema.return_constructors.get(event.returns) if event else None
         if ret.kind != "table" or constructor is None:
             continue
         yield Finding(

@@ -14,9 +14,9 @@ from kumocheck.schema.validate import nearest
 CLOSE = 0.85
 
 
-def _not_fired_here(binding, event, program: str) -> Finding:
+def _not_fired_here(binding, event, program: str, init_events: dict[str, str]) -> Finding:
     """A known event bound in a policy loaded by a program that never fires it."""
-    alternative = {"init": {"tsa-daemon": "tsa_init", "proxy-server": "proxy_init"}}.get(event.name, {}).get(program)
+    alternative = init_events.get(program) if event.name in init_events.values() else None
     return Finding(
         "unknown-event",
         binding.file,
@@ -37,7 +37,7 @@ def check(context: CheckContext) -> Iterator[Finding]:
         if binding.helper is not None:
             continue  # registered by a policy-extras helper, not written here
         if name in events and model.binary != "kumod" and events[name].binary not in ("all", model.binary):
-            yield _not_fired_here(binding, events[name], model.binary)
+            yield _not_fired_here(binding, events[name], model.binary, context.schema.program_init_events)
             continue
         if name is None or name in events or name in referenced:
             continue

@@ -197,6 +197,18 @@ class Schema:
     helper_events: dict[str, dict]
     helper_registrations: dict[str, dict]
     syntax_since: dict[str, dict[str, str]]
+    return_constructors: dict[str, str]  # return token -> kumo.make_* function
+    nil_return_is_error: frozenset[str]
+    program_policy_files: dict[str, str]  # file name -> the KumoMTA program that loads it
+    program_init_events: dict[str, str]
+
+    def program_for(self, file_name: str) -> str:
+        """Which KumoMTA program loads a policy file of this name."""
+        return next((prog for name, prog in self.program_policy_files.items() if file_name.endswith(name)), "kumod")
+
+    def constructor_params(self) -> tuple[str, ...]:
+        """What kumod passes a custom_lua constructor."""
+        return tuple(self.user_events.get("custom_lua_constructor", {}).get("params", ("domain", "tenant", "campaign")))
     api: ApiCatalogue
     rules: dict[str, RuleSpec]
 
@@ -341,6 +353,10 @@ def load_schema() -> Schema:
         helper_events=events.get("helper_events", {}),
         helper_registrations=events.get("helper_registrations", {}),
         syntax_since=config.get("syntax_since", {}),
+        return_constructors=events.get("meta", {}).get("return_constructors", {}),
+        nil_return_is_error=frozenset(events.get("meta", {}).get("nil_return_is_error", ())),
+        program_policy_files=events.get("meta", {}).get("program_policy_files", {}),
+        program_init_events=events.get("meta", {}).get("program_init_events", {}),
         api=ApiCatalogue(
             functions=api.get("kumo", {}).get("functions", {}),
             modules=api.get("kumo", {}).get("modules", {}),
