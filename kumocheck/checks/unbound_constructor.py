@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kumocheck.checks import CheckContext, Finding, file_of, bound_names
-from kumocheck.helpers import helper_provides
+from kumocheck.policy_extras import helper_provides
 from kumocheck.schema.validate import nearest
 
 

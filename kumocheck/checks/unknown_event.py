@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kumocheck.checks import CheckContext, Finding
-from kumocheck.helpers import helper_provides
+from kumocheck.policy_extras import helper_provides
 from kumocheck.schema.validate import nearest
 
 CLOSE = 0.85
