@@ -82,11 +82,16 @@ class Binding:
     in_loop: bool = False
     helper: str | None = None  # set when a policy-extras helper registers it
     call_site: Span | None = None  # the handler's call that led to this kumo.on, if indirect
+    facts: frozenset = frozenset()  # conditions known true where it ran (see _facts)
+    guarded_in_callee: bool = False  # a condition inside the called helper guards it
 
     def exclusive_with(self, other: "Binding") -> bool:
-        """True when the two registrations sit in different branches of one `if`."""
+        """True when the two registrations cannot both run: different branches of one `if`,
+        code after a branch that returns, or contradicting conditions."""
         mine = dict(self.branch_path)
-        return any(mine.get(statement, branch) != branch for statement, branch in other.branch_path)
+        if any(mine.get(statement, branch) != branch for statement, branch in other.branch_path):
+            return True
+        return any(_contradict(a, b) for a in self.facts for b in other.facts)
 
     @property
     def event(self) -> str | None:
@@ -288,8 +293,9 @@ class Interpreter:
         self._pending_handlers: list[Binding] = []
         self._pending_keys: set[tuple] = set()
         self._branch_path: list[tuple[int, int]] = []  # (if statement, branch), across calls too
+        self._facts: list[frozenset] = []  # the conditions of those branches
         self._loops_total = 0  # enclosing loops, across calls too
-        self._handler_calls: list[Span | None] = []
+        self._handler_calls: list[tuple[Span | None, int]] = []  # (call, branch depth at the call)
         self._required_helpers: set[str] = set()  # calls made directly by a handler body
         self.helper_registrations: dict[str, dict] = {}
         self.inert_events: set[str] = set()  # known events the loading program never fires
@@ -352,8 +358,13 @@ class Interpreter:
     # -- statements ---------------------------------------------------------------
 
     def _block(self, block: ast.Block, scope: Scope) -> None:
-        for statement in block.body:
-            self._statement(statement, scope)
+        depth = len(self._branch_path)  # code after a returning branch is tagged until the end
+        try:
+            for statement in block.body:
+                self._statement(statement, scope)
+        finally:
+            del self._branch_path[depth:]
+            del self._facts[depth:]
 
     def _statement(self, node: Any, scope: Scope) -> None:
         method = getattr(self, "_stmt_" + type(node).__name__, None)
@@ -373,6 +384,7 @@ class Interpreter:
             self._assign(target, value, scope, node)
 
     def _assign(self, target: Any, value: Value, scope: Scope, statement: Any) -> None:
+        deleting = any(isinstance(o, Const) and o.value is None for o in options(value))
         if self._loop:
             value = UNKNOWN  # values built in loops are never judged
         if isinstance(target, ast.Name):
@@ -389,6 +401,8 @@ class Interpreter:
             key = self._index_key(target, scope)
             for option in options(base):
                 if isinstance(option, TableValue):
+                    if deleting and not isinstance(key, Const):
+                        option.keys_uncertain = True  # `t[k] = nil`: any key may be gone
                     option.set(key, value, self._span(statement), merge=bool(self._conditional or self._loop))
                 elif isinstance(option, Opaque) and option.kind == "module" and option.detail == ("kumo",):
                     name = _const_str(key)
@@ -463,13 +477,22 @@ class Interpreter:
         tests: list[Any] = []
         current: Any = node
         while isinstance(current, (ast.If, ast.ElseIf)):
-            self._expr(current.test, scope)
+            value = self._expr(current.test, scope)
+            constant = _truthy(value) if isinstance(value, Const) else None
+            if constant is False:
+                current = current.orelse  # a constant false condition: dead code
+                continue
             branches.append(current.body)
             tests.append(current.test)
+            if constant is True:
+                current = None  # a constant true condition: the rest is dead
+                break
             current = current.orelse
         has_else = current is not None
         if has_else:
             branches.append(current)
+        if not branches:
+            return
         self._branches(branches, scope, exhaustive=has_else, statement=node, tests=tests)
 
     def _branches(
@@ -483,6 +506,10 @@ class Interpreter:
                 journal = _Journal()
                 self._journals.append(journal)
                 self._branch_path.append((id(statement), index))
+                facts = frozenset().union(*(_facts(t, False) for t in tests[:index]))
+                if index < len(tests):
+                    facts |= _facts(tests[index], True)
+                self._facts.append(facts)
                 try:
                     # what the tests tell about the values here: earlier ones false, this one true
                     for earlier in tests[:index]:
@@ -494,6 +521,7 @@ class Interpreter:
                     pass
                 finally:
                     self._branch_path.pop()
+                    self._facts.pop()
                     self._journals.pop()
                 outcomes.append({variable: variable.value for variable in journal.old})
                 for variable, old in journal.old.items():
@@ -501,11 +529,38 @@ class Interpreter:
                     variable.value = old
         finally:
             self._conditional -= 1
+        returning = [index for index, block in enumerate(blocks) if _always_returns(block)]
+        continuing = [index for index in range(len(blocks)) if index not in returning]
         for variable, old in touched.items():
-            possible = [outcome.get(variable, old) for outcome in outcomes]
+            possible = [outcome.get(variable, old) for index, outcome in enumerate(outcomes) if index in continuing]
             if not exhaustive:
                 possible.append(old)
-            self._write(variable, one_of(possible))
+            if possible:
+                self._write(variable, one_of(possible))
+        if returning and not self._loop:
+            # the rest of the enclosing block runs only when no returning branch was taken
+            self._branch_path.append((id(statement), len(blocks)))
+            facts = frozenset()
+            if not continuing and not exhaustive:  # every branch returns: all tests were false
+                facts = frozenset().union(*(_facts(t, False) for t in tests))
+                for test in tests:
+                    self._narrow(test, scope, truth=False)
+            elif len(tests) == 1 and returning == [0] and not exhaustive:
+                facts = _facts(tests[0], False)
+                self._narrow(tests[0], scope, truth=False)
+            self._facts.append(facts)
+
+    def _narrowed(self, test: Any, truth: bool, scope: Scope, evaluate: Callable[[], Value]) -> Value:
+        """Evaluate with the variables narrowed by `test` being `truth`, then restore them."""
+        journal = _Journal()
+        self._journals.append(journal)
+        try:
+            self._narrow(test, scope, truth)
+            return evaluate()
+        finally:
+            self._journals.pop()
+            for variable, old in journal.old.items():
+                variable.value = old
 
     def _narrow(self, test: Any, scope: Scope, truth: bool) -> None:
         """Narrow variables by a branch condition: `type(x) == 'table'`, `x ~= nil`, `x`, `not x`."""
@@ -736,9 +791,20 @@ class Interpreter:
         return UNKNOWN
 
     def _binary(self, node: Any, scope: Scope) -> Value:
-        if isinstance(node, (ast.AndLoOp, ast.OrLoOp)):
+        if isinstance(node, ast.AndLoOp):
             left = self._expr(node.left, scope)
-            right = self._expr(node.right, scope)
+            right = self._narrowed(node.left, True, scope, lambda: self._expr(node.right, scope))
+            return _logical(node, left, right)
+        if isinstance(node, ast.OrLoOp):
+            left = self._expr(node.left, scope)
+            guard = node.left
+            if isinstance(guard, ast.AndLoOp) and _truthy(left) is None:
+                # `c and x or y`: with x never false, y is evaluated exactly when c is false
+                guard = guard.left
+                then = self._narrowed(guard, True, scope, lambda: self._expr(node.left.right, scope))
+                if any(_truthy(o) is not True for o in options(then)):
+                    guard = node.left
+            right = self._narrowed(guard, False, scope, lambda: self._expr(node.right, scope))
             return _logical(node, left, right)
         left = self._expr(node.left, scope)
         right = self._expr(node.right, scope)
@@ -775,12 +841,13 @@ class Interpreter:
                 tuple(self._branch_path),
                 self._loops_total > 0,
                 helper=f"{module} {function}()",
+                facts=frozenset().union(*self._facts),
             )
             self._record(self.model.bindings, binding, ("helper-on", self.frame.file, span, event))
 
     def _call(self, callee: Value, args: list[Value], node: Any, scope: Scope) -> Value:
         if self.frame.event is not None and isinstance(callee, Opaque) and callee.kind == "function":
-            self._handler_calls.append(self._span(node))
+            self._handler_calls.append((self._span(node), len(self._branch_path)))
             try:
                 return self._call_function(callee.detail, args, event=None)
             finally:
@@ -882,7 +949,7 @@ class Interpreter:
         self._conditional, self._loop, self._journals = 0, 0, []
         lazy = self.frame.event is not None  # a require run by a handler body
         if lazy:
-            self._handler_calls.append(span)
+            self._handler_calls.append((span, len(self._branch_path)))
         try:
             value = self._run_chunk(module_file, chunk)
         finally:
@@ -910,7 +977,9 @@ class Interpreter:
                 self.current_event,
                 tuple(self._branch_path),
                 self._loops_total > 0,
-                call_site=self._handler_calls[-1] if self._handler_calls and self.frame.event is None else None,
+                call_site=self._handler_calls[-1][0] if self._handler_calls and self.frame.event is None else None,
+                facts=frozenset().union(*self._facts),
+                guarded_in_callee=bool(self._handler_calls) and len(self._branch_path) > self._handler_calls[-1][1],
             )
             key = ("on", file, span, id(handler.node) if handler else None, binding.branch_path, self.current_event)
             self._record(self.model.bindings, binding, key)
@@ -984,6 +1053,8 @@ class Interpreter:
             for proto in options(protocol.value):
                 if not isinstance(proto, TableValue):
                     continue
+                if proto.get(b"smtp") is not None or proto.get(b"maildir_path") is not None:
+                    continue  # an earlier variant is tried first: custom_lua may never be used
                 custom = proto.get(b"custom_lua")
                 if custom is None:
                     continue
@@ -1066,6 +1137,59 @@ def _lua_type_of(value: Value) -> str | None:
     return None
 
 
+def _contradict(a: tuple, b: tuple) -> bool:
+    """Two condition facts that cannot hold together."""
+    kind_a, subject_a, value_a, truth_a = a
+    kind_b, subject_b, value_b, truth_b = b
+    if subject_a != subject_b:
+        return False
+    if kind_a == kind_b == "truthy":
+        return truth_a != truth_b
+    if kind_a == kind_b == "eq":
+        if value_a == value_b and type(value_a) is type(value_b):
+            return truth_a != truth_b
+        return truth_a and truth_b  # equal to two different constants
+    return False
+
+
+def _facts(test: Any, truth: bool) -> frozenset:
+    """What a condition being `truth` says: ('truthy', x, None, t) and ('eq', x, const, t)."""
+    if isinstance(test, ast.ULNotOp):
+        return _facts(test.operand, not truth)
+    if isinstance(test, ast.AndLoOp) and truth or isinstance(test, ast.OrLoOp) and not truth:
+        return _facts(test.left, truth) | _facts(test.right, truth)
+    if isinstance(test, ast.Name):
+        return frozenset({("truthy", test.id, None, truth)})
+    if isinstance(test, (ast.EqToOp, ast.NotEqToOp)):
+        equal = truth if isinstance(test, ast.EqToOp) else not truth
+        for subject, other in ((test.left, test.right), (test.right, test.left)):
+            constant = _literal(other)
+            if isinstance(subject, ast.Name) and constant is not _NO_LITERAL:
+                return frozenset({("eq", subject.id, constant, equal)})
+    return frozenset()
+
+
+_NO_LITERAL = object()
+
+
+def _literal(node: Any) -> Any:
+    if isinstance(node, ast.String):
+        return node.s
+    if isinstance(node, ast.Number):
+        return node.n
+    if isinstance(node, ast.Nil):
+        return None
+    if isinstance(node, ast.TrueExpr):
+        return True
+    if isinstance(node, ast.FalseExpr):
+        return False
+    return _NO_LITERAL
+
+
+def _always_returns(block: Any) -> bool:
+    return bool(block.body) and isinstance(block.body[-1], ast.Return)
+
+
 def _truthy(value: Value) -> bool | None:
     if isinstance(value, Const):
         return value.value is not None and value.value is not False
@@ -1114,6 +1238,14 @@ def _tostring(value: Value) -> bytes | None:
 
 
 def _fold_binary(node: Any, left: Value, right: Value, span: Span | None) -> Value:
+    if isinstance(node, (ast.EqToOp, ast.NotEqToOp)):
+        if isinstance(left, Const) and isinstance(right, Const):
+            a, b = left.value, right.value
+            same = (type(a) is type(b) or isinstance(a, (int, float)) and isinstance(b, (int, float))) and a == b
+            if isinstance(a, bool) or isinstance(b, bool):
+                same = a is b
+            return Const(same if isinstance(node, ast.EqToOp) else not same, span)
+        return UNKNOWN
     if isinstance(node, ast.Concat):
         if isinstance(left, OneOf) or isinstance(right, OneOf):
             combos = [

@@ -11,9 +11,12 @@ from kumocheck.checks import CheckContext, Finding, file_of
 
 
 def check(context: CheckContext) -> Iterator[Finding]:
+    at_load = {(b.file, b.span) for b in context.model.bindings if b.inside_event is None}
     for binding in context.model.bindings:
         if binding.inside_event is None or binding.inside_event == "main":
             continue
+        if binding.guarded_in_callee and (binding.file, binding.span) in at_load:
+            continue  # an idempotent setup helper: it already ran (and registered) at load time
         name = f"'{binding.event}'" if binding.event else "a handler"
         site = binding.call_site or binding.span
         through = " (through this call)" if binding.call_site else ""

@@ -448,8 +448,12 @@ class Validator:
                     help="write key = value",
                 )
         for key, entry in value.string_keys():
+            if _is_nil(entry.value):
+                continue  # `k = nil` (in the constructor or later): the key is not there
             field = spec.fields.get(key)
             if field is None:
+                if value.keys_uncertain:
+                    continue  # keys were deleted by code we cannot follow
                 yield self._unknown_key(key, entry, spec, path)
                 continue
             if newer_than(field.since, self.target_version):

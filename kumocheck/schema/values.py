@@ -42,6 +42,7 @@ class TableValue:
     origin: Any = None
     open: bool = False
     array_meta: bool = False  # built by kumo.serde & co: a list even when empty
+    keys_uncertain: bool = False  # `t[k] = nil` with k unknown: any key may be gone
 
     def get(self, key: Scalar) -> Entry | None:
         for entry in reversed(self.entries):
@@ -71,6 +72,8 @@ class TableValue:
         """Assign `t[key] = value`; `merge` keeps the old value as a possibility."""
         if not isinstance(key, Const):
             self.open = True
+            if any(isinstance(o, Const) and o.value is None for o in options(value)):
+                self.keys_uncertain = True
             return
         old = self.get(key.value)
         if old is not None:
