@@ -298,7 +298,8 @@ class Interpreter:
         self._handler_calls: list[tuple[Span | None, int]] = []  # (call, branch depth at the call)
         self._required_helpers: set[str] = set()  # calls made directly by a handler body
         self.helper_registrations: dict[str, dict] = {}
-        self.inert_events: set[str] = set()  # known events the loading program never fires
+        self.inert_events: set[str] = set()
+        self.event_param_types: dict[str, tuple[str, ...]] = {}  # event -> "string" / "string?"  # known events the loading program never fires
         self._functions: dict[int, FunctionInfo] = {}
         self._evaluated: set[int] = set()
         self._seen: set[tuple] = set()
@@ -512,11 +513,11 @@ class Interpreter:
                 self._facts.append(facts)
                 try:
                     # what the tests tell about the values here: earlier ones false, this one true
-                    for earlier in tests[:index]:
-                        self._narrow(earlier, scope, truth=False)
+                    reachable = all([self._narrow(earlier, scope, truth=False) for earlier in tests[:index]])
                     if index < len(tests):
-                        self._narrow(tests[index], scope, truth=True)
-                    self._block(block, Scope(scope.frame, scope))
+                        reachable = self._narrow(tests[index], scope, truth=True) and reachable
+                    if reachable:
+                        self._block(block, Scope(scope.frame, scope))
                 except _Return:
                     pass
                 finally:
@@ -562,13 +563,19 @@ class Interpreter:
             for variable, old in journal.old.items():
                 variable.value = old
 
-    def _narrow(self, test: Any, scope: Scope, truth: bool) -> None:
-        """Narrow variables by a branch condition: `type(x) == 'table'`, `x ~= nil`, `x`, `not x`."""
+    def _narrow(self, test: Any, scope: Scope, truth: bool) -> bool:
+        """Narrow variables by a branch condition: `type(x) == 'table'`, `x ~= nil`, `x`, `not x`.
+
+        False when the condition cannot hold for the values known (a dead branch)."""
+        possible = True
         for variable, keep in self._guards(test, scope, truth):
             kept = [option for option in options(variable.value) if keep(option)]
             for journal in self._journals:
                 journal.note(variable)
+            if not kept and all(_lua_type_of(o) is not None for o in options(variable.value)):
+                possible = False
             variable.value = one_of(kept) if kept else UNKNOWN
+        return possible
 
     def _guards(self, test: Any, scope: Scope, truth: bool) -> list[tuple[Variable, Callable[[Value], bool]]]:
         if isinstance(test, ast.ULNotOp):
@@ -896,8 +903,17 @@ class Interpreter:
         given = list(args) if args is not None else []
         if info.is_method:
             params.insert(0, "self")
+        typed = self.event_param_types.get(event or "", ()) if args is None else ()
         for index, name in enumerate(params):
-            scope.declare(name, given[index] if index < len(given) else (Const(None) if args is not None else UNKNOWN))
+            if index < len(given):
+                value = given[index]
+            elif args is not None:
+                value = Const(None)
+            elif index < len(typed):
+                value = _typed_unknown(typed[index])
+            else:
+                value = UNKNOWN
+            scope.declare(name, value)
         frame.varargs = UNKNOWN
         saved = (self._conditional, self._loop, self._journals)
         self._conditional, self._loop, self._journals = 0, 0, []
@@ -1134,7 +1150,16 @@ def _lua_type_of(value: Value) -> str | None:
         return "table"
     if isinstance(value, Opaque):
         return {"function": "function", "config": "userdata"}.get(value.kind)
+    if isinstance(value, Unknown):
+        return value.lua_type
     return None
+
+
+def _typed_unknown(kind: str) -> Value:
+    """A value of a known Lua type ("string"), or that type or nil ("string?")."""
+    if kind.endswith("?"):
+        return one_of([Unknown(lua_type=kind[:-1]), Const(None)])
+    return Unknown(lua_type=kind)
 
 
 def _contradict(a: tuple, b: tuple) -> bool:
@@ -1195,6 +1220,8 @@ def _truthy(value: Value) -> bool | None:
         return value.value is not None and value.value is not False
     if isinstance(value, (TableValue, Opaque)):
         return True
+    if isinstance(value, Unknown) and value.lua_type not in (None, "boolean", "nil"):
+        return True  # a string, number, table... is never false
     return None
 
 

@@ -137,6 +137,7 @@ class EventSpec:
     documented: bool
     summary: str
     former_names: tuple[str, ...] = ()
+    param_types: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -307,6 +308,7 @@ def _event(name: str, data: dict) -> EventSpec:
         documented=data.get("documented", True),
         summary=data.get("summary", ""),
         former_names=tuple(data.get("former_names", ())),
+        param_types=tuple(data.get("param_types", ())),
     )
 
 

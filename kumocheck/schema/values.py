@@ -86,9 +86,10 @@ class TableValue:
 
 @attrs.define(eq=False)
 class Unknown:
-    """Anything: never reported."""
+    """Anything (of a known Lua type when `lua_type` is set): never reported."""
 
     origin: Any = None
+    lua_type: str | None = None  # e.g. "string" for a handler parameter kumod always passes a string
 
 
 @attrs.define(eq=False)

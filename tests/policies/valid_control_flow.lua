@@ -87,3 +87,4 @@ kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
   end
   return kumo.make_queue_config(cfg)
 end)
+
