@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import attrs
 from luaparser import astnodes as ast
 
+from kumocheck.runtime import lua_number
+from kumocheck.runtime.errors import LuaError
 from kumocheck.schema.values import (
     UNKNOWN,
     Const,
@@ -1245,11 +1247,8 @@ def _number(value: Value) -> int | float | None:
     return None
 
 
-def _wrap(number: int) -> int:
-    return (number + 2**63) % 2**64 - 2**63
-
-
 def _tostring(value: Value) -> bytes | None:
+    """tostring() of a known string or number (Lua's number formatting)."""
     if not isinstance(value, Const):
         return None
     raw = value.value
@@ -1257,70 +1256,48 @@ def _tostring(value: Value) -> bytes | None:
         return raw
     if isinstance(raw, bool) or raw is None:
         return None
-    if isinstance(raw, int):
-        return str(raw).encode()
-    return lua_repr(raw).replace("math.huge", "inf").replace("0/0", "nan").encode() if math.isfinite(raw) else (
-        b"inf" if raw > 0 else b"-inf" if raw < 0 else b"nan"
-    )
+    return lua_number.tostring_number(raw)
+
+
+#: Constant folding uses the runtime's Lua 5.4 arithmetic (integer wrap-around, float
+#: division, floor semantics): one home for Lua's number rules.
+_ARITHMETIC = {
+    ast.AddOp: lua_number.add,
+    ast.SubOp: lua_number.sub,
+    ast.MultOp: lua_number.mul,
+    ast.FloatDivOp: lua_number.div,
+    ast.FloorDivOp: lua_number.idiv,
+    ast.ModOp: lua_number.mod,
+    ast.ExpoOp: lua_number.pow,
+}
 
 
 def _fold_binary(node: Any, left: Value, right: Value, span: Span | None) -> Value:
     if isinstance(node, (ast.EqToOp, ast.NotEqToOp)):
         if isinstance(left, Const) and isinstance(right, Const):
-            a, b = left.value, right.value
-            same = (type(a) is type(b) or isinstance(a, (int, float)) and isinstance(b, (int, float))) and a == b
-            if isinstance(a, bool) or isinstance(b, bool):
-                same = a is b
+            same = lua_number.eq(left.value, right.value)
             return Const(same if isinstance(node, ast.EqToOp) else not same, span)
         return UNKNOWN
     if isinstance(node, ast.Concat):
         if isinstance(left, OneOf) or isinstance(right, OneOf):
-            combos = [
-                _fold_binary(node, a, b, span) for a in options(left) for b in options(right)
-            ]
+            combos = [_fold_binary(node, a, b, span) for a in options(left) for b in options(right)]
             return one_of(combos) if len(combos) <= 16 else UNKNOWN
         a, b = _tostring(left), _tostring(right)
-        if a is not None and b is not None:
-            return Const(a + b, span)
-        return UNKNOWN
+        return Const(a + b, span) if a is not None and b is not None else UNKNOWN
+    operation = _ARITHMETIC.get(type(node))
     x, y = _number(left), _number(right)
-    if x is None or y is None:
+    if operation is None or x is None or y is None:
         return UNKNOWN
     try:
-        both_int = isinstance(x, int) and isinstance(y, int)
-        if isinstance(node, ast.AddOp):
-            return Const(_wrap(x + y) if both_int else float(x) + float(y), span)
-        if isinstance(node, ast.SubOp):
-            return Const(_wrap(x - y) if both_int else float(x) - float(y), span)
-        if isinstance(node, ast.MultOp):
-            return Const(_wrap(x * y) if both_int else float(x) * float(y), span)
-        if isinstance(node, ast.FloatDivOp):
-            if y == 0:
-                if x == 0 or x != x:
-                    return Const(float("nan"), span)
-                return Const(math.copysign(math.inf, x) * math.copysign(1.0, float(y)), span)
-            return Const(float(x) / float(y), span)
-        if isinstance(node, ast.FloorDivOp):
-            if y == 0:
-                return UNKNOWN
-            return Const(_wrap(x // y) if both_int else float(math.floor(float(x) / float(y))), span)
-        if isinstance(node, ast.ModOp):
-            if y == 0:
-                return UNKNOWN
-            return Const(_wrap(x % y) if both_int else math.fmod(float(x), float(y)) if False else float(x) % float(y), span)
-        if isinstance(node, ast.ExpoOp):
-            return Const(float(x) ** float(y), span)
-    except (OverflowError, ValueError, ZeroDivisionError):
-        return UNKNOWN
-    return UNKNOWN
+        return Const(operation(x, y), span)
+    except (LuaError, OverflowError, ValueError, ZeroDivisionError):
+        return UNKNOWN  # an error at run time (n // 0): not a value
 
 
 def _fold_unary(node: Any, operand: Value, span: Span | None) -> Value:
     if isinstance(node, ast.UMinusOp):
         number = _number(operand)
-        if number is None:
-            return UNKNOWN
-        return Const(_wrap(-number) if isinstance(number, int) else -number, span)
+        return UNKNOWN if number is None else Const(lua_number.unm(number), span)
     if isinstance(node, ast.ULNotOp):
         truth = _truthy(operand)
         return UNKNOWN if truth is None else Const(not truth, span)
@@ -1345,12 +1322,3 @@ def _fold_conversion(name: str, args: list[Value], span: Span | None) -> Value:
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
         return Const(raw, span)
     return UNKNOWN
-
-
-def iter_functions(chunk: ast.Chunk) -> Iterator[Any]:
-    """Every function node of a chunk (for checks that look at syntax only)."""
-    from luaparser import ast as luaast
-
-    for node in luaast.walk(chunk):
-        if isinstance(node, (ast.Function, ast.LocalFunction, ast.Method, ast.AnonymousFunction)):
-            yield node

@@ -24,7 +24,6 @@ from kumocheck.source import SourceError, SourceFile, Span, read_source
 from kumocheck.suppress import ALL, Suppressions, collect
 
 _REQUIRE = re.compile(r"""\brequire\s*\(?\s*(?:'([^'\n]+)'|"([^"\n]+)"|\[\[([^\]\n]+)\]\])""")
-FILE_RULES = ("syntax-error", "source-encoding", "unknown-suppression")
 
 
 class Workspace:
