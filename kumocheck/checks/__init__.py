@@ -83,11 +83,6 @@ def file_of(span: Span | None, default: str) -> str:
     return span.file if span is not None and span.file else default
 
 
-def event_names(context: CheckContext) -> list[str]:
-    """Events fired by kumod, for suggestions."""
-    return sorted(context.schema.events)
-
-
 def bound_names(model: PolicyModel) -> list[str]:
     """Events bound for real: a kumo.on inside a running handler raises instead."""
     return sorted(

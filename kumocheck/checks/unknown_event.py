@@ -11,9 +11,6 @@ from kumocheck.checks import CheckContext, Finding
 from kumocheck.policy_extras import helper_provides
 from kumocheck.schema.validate import nearest
 
-CLOSE = 0.85
-
-
 def _not_fired_here(binding, event, program: str, init_events: dict[str, str]) -> Finding:
     """A known event bound in a policy loaded by a program that never fires it."""
     alternative = init_events.get(program) if event.name in init_events.values() else None

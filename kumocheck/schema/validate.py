@@ -8,7 +8,6 @@ named after the checker's rules.
 from __future__ import annotations
 
 import difflib
-import math
 from typing import Any, Iterator
 
 import attrs
@@ -665,7 +664,3 @@ def _article(word: str) -> str:
 
 def _origin(value: Value) -> Any:
     return getattr(value, "origin", None)
-
-
-def finite(number: float) -> bool:
-    return not (math.isnan(number) or math.isinf(number))

@@ -10,105 +10,27 @@ from __future__ import annotations
 
 import math
 import os
-import re
-import struct
 from typing import Any, Callable
 
 import pytest
 
 pytest.importorskip("lupa")
-from lupa.lua54 import LuaRuntime  # noqa: E402
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from kumocheck.runtime import lua_number as N  # noqa: E402
 from kumocheck.runtime.errors import LuaError  # noqa: E402
+from lua_oracle import TABLE, FakeTable, Oracle, check, same  # noqa: E402
 
 # KUMOCHECK_LUA_EXAMPLES raises the example count for a deeper local run.
 SETTINGS = settings(max_examples=int(os.environ.get("KUMOCHECK_LUA_EXAMPLES", "250")),
                     deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-class FakeTable:
-    """Minimal stand-in for the compiler's LuaTable (only ``get``)."""
-
-    def __init__(self, items: dict | None = None) -> None:
-        self.items = dict(items or {})
-
-    def get(self, key: Any) -> Any:
-        return self.items.get(key)
-
-
-TABLE = object()  # argument placeholder: an empty table on each side
-
-_PREFIX = re.compile(rb"^w:\d+: ")
-_VARINFO = re.compile(rb" \((?:local|global|field|upvalue|constant|method) '[^']*'\)")
-
-
-class Oracle:
-    """Runs Lua expressions in a real Lua 5.4 state and returns their results."""
-
-    def __init__(self) -> None:
-        self.rt = LuaRuntime(encoding=None)
-        self._load = self.rt.eval('function(src) return assert(load(src, "=w"))() end')
-        self._cache: dict[str, Any] = {}
-
-    def fn(self, body: str) -> Any:
-        """A Lua function running ``body`` (which sees the arguments as ``...``)."""
-        f = self._cache.get(body)
-        if f is None:
-            src = ("return function(...) return pcall(function(...) %s end, ...) end" % body)
-            f = self._cache[body] = self._load(src.encode())
-        return f
-
-    def call(self, body: str, *args: Any) -> tuple[str, Any]:
-        ok, res = self.fn(body)(*[self.rt.table() if a is TABLE else a for a in args])
-        if not ok:
-            return ("error", clean_message(res))
-        return ("ok", tuple(res[i] for i in range(1, res[b"n"] + 1)))
-
-
-def clean_message(msg: Any) -> Any:
-    if isinstance(msg, bytes):
-        msg = _PREFIX.sub(b"", msg)
-        msg = _VARINFO.sub(b"", msg)
-    return msg
-
-
-def same(a: Any, b: Any) -> bool:
-    """Value equality that distinguishes int/float, NaN signs and -0.0."""
-    if type(a) is not type(b):
-        return False
-    if type(a) is float:
-        if a != a or b != b:
-            return a != a and b != b and signbit(a) == signbit(b)
-        return a == b and signbit(a) == signbit(b)
-    if type(a) in (tuple, list):
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    return a == b
-
-
-def signbit(x: float) -> bool:
-    return struct.pack("<d", x)[7] >= 0x80
-
-
-def run_py(fn: Callable[..., Any], *args: Any) -> tuple[str, Any]:
-    try:
-        return ("ok", tuple(fn(*[FakeTable() if a is TABLE else a for a in args])))
-    except LuaError as e:
-        return ("error", e.value)
-
-
-def check(oracle: Oracle, body: str, fn: Callable[..., Any], *args: Any) -> None:
-    expected = oracle.call(body, *args)
-    got = run_py(fn, *args)
-    assert expected[0] == got[0] and same(expected[1], got[1]), (body, args, expected, got)
-
-
 @pytest.fixture(scope="module")
 def lua() -> Oracle:
-    return Oracle()
+    return Oracle(strip_varinfo=True)
 
 
 # ---------------------------------------------------------------------------

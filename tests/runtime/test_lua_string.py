@@ -8,101 +8,26 @@ the same error message (ignoring Lua's position prefix).
 from __future__ import annotations
 
 import os
-import re
-import struct
 from typing import Any, Callable
 
 import pytest
 
 pytest.importorskip("lupa")
-from lupa.lua54 import LuaRuntime, lua_type  # noqa: E402
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from kumocheck.runtime import lua_string as S  # noqa: E402
-from kumocheck.runtime.errors import LuaError  # noqa: E402
+from lua_oracle import FakeTable, Oracle, check, run_py, same  # noqa: E402
 from kumocheck.runtime.lua_number import tostring_number  # noqa: E402
 
 # KUMOCHECK_LUA_EXAMPLES raises the example count for a deeper local run.
 SETTINGS = settings(max_examples=int(os.environ.get("KUMOCHECK_LUA_EXAMPLES", "200")),
                     deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
-_PREFIX = re.compile(rb"^w:\d+: ")
-
-
-class FakeTable:
-    """Minimal stand-in for the compiler's LuaTable (only ``get``)."""
-
-    def __init__(self, items: dict | None = None) -> None:
-        self.items = dict(items or {})
-
-    def get(self, key: Any) -> Any:
-        return self.items.get(key)
-
-
-class Oracle:
-    """Runs Lua code in a real Lua 5.4 state and converts the results."""
-
-    def __init__(self) -> None:
-        self.rt = LuaRuntime(encoding=None)
-        self._load = self.rt.eval('function(src) return assert(load(src, "=w"))() end')
-        self._cache: dict[str, Any] = {}
-
-    def call(self, body: str, *args: Any) -> tuple[str, Any]:
-        f = self._cache.get(body)
-        if f is None:
-            src = "return function(...) return pcall(function(...) %s end, ...) end" % body
-            f = self._cache[body] = self._load(src.encode())
-        ok, res = f(*args)
-        if not ok:
-            return ("error", _PREFIX.sub(b"", res) if isinstance(res, bytes) else res)
-        return ("ok", to_py(res))
-
-
-def to_py(v: Any) -> Any:
-    """Convert a (packed) Lua table into a tuple, recursively."""
-    if lua_type(v) == "table":
-        n = v[b"n"]
-        if n is None:
-            n = len(v)
-        return tuple(to_py(v[i]) for i in range(1, n + 1))
-    return v
-
-
-def signbit(x: float) -> bool:
-    return struct.pack("<d", x)[7] >= 0x80
-
-
-def same(a: Any, b: Any) -> bool:
-    """Value equality that distinguishes int/float and NaN/zero signs."""
-    if type(a) is not type(b):
-        return False
-    if type(a) is float:
-        if a != a or b != b:
-            return a != a and b != b and signbit(a) == signbit(b)
-        return a == b and signbit(a) == signbit(b)
-    if type(a) is tuple:
-        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b))
-    return a == b
-
-
-def run_py(fn: Callable[..., Any], *args: Any) -> tuple[str, Any]:
-    try:
-        return ("ok", tuple(fn(*args)))
-    except LuaError as e:
-        return ("error", e.value)
-
-
-def check(oracle: Oracle, body: str, fn: Callable[..., Any], *args: Any) -> None:
-    expected = oracle.call(body, *args)
-    got = run_py(fn, *args)
-    assert expected[0] == got[0] and same(expected[1], got[1]), (body, args, expected, got)
-
-
 @pytest.fixture(scope="module")
 def lua() -> Oracle:
-    return Oracle()
+    return Oracle(strip_varinfo=False)
 
 
 def check_lib(lua: Oracle, name: str, *args: Any) -> None:
