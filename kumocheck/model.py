@@ -695,7 +695,7 @@ class Interpreter:
         return Const(False, self._span(node))
 
     def _expr_Number(self, node: ast.Number, scope: Scope) -> Value:  # noqa: N802
-        return Const(node.n, self._span(node))  # decoded by the front end (kumocheck.literals)
+        return Const(node.n, self._span(node))  # decoded by the front end (kumocheck.parse.literals)
 
     def _expr_String(self, node: ast.String, scope: Scope) -> Value:  # noqa: N802
         raw = node.s if isinstance(node.s, bytes) else str(node.s).encode()

@@ -1,4 +1,4 @@
-"""The hand-written parser (kumocheck.fastparse) against the ANTLR front end and real Lua.
+"""The hand-written parser (kumocheck.parse.fastparse) against the ANTLR front end and real Lua.
 
 * identity: `fast_parse` builds the same luaparser AST (node classes, fields, and the
   `_first_token` / `_last_token` positions) and the same comments as `parse_lua` on every
@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from luaparser import astnodes
 
-from kumocheck.fastparse import fast_parse
+from kumocheck.parse.fastparse import fast_parse
 from kumocheck.parse import LuaSyntaxError, parse_lua_antlr as parse_lua
 from kumocheck.source import read_source
 

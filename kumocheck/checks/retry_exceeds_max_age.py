@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kumocheck.checks import CheckContext, Finding, file_of
-from kumocheck.runtime import humantime
+from kumocheck.values import humantime
 from kumocheck.schema.values import Const, TableValue, Value, lua_repr, options
 from kumocheck.source import Span
 

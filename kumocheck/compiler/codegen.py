@@ -59,12 +59,12 @@ UNSUPPORTED_MEMBERS = {("string", "dump"), ("os", "exit"), ("os", "remove"), ("o
 
 
 def string_value(node: A.String) -> bytes:
-    """The literal's bytes, as decoded by the front end (kumocheck.literals)."""
+    """The literal's bytes, as decoded by the front end (kumocheck.parse.literals)."""
     return node.s
 
 
 def lua_number(node: A.Number) -> int | float:
-    """The numeral's value, as decoded by the front end (kumocheck.literals)."""
+    """The numeral's value, as decoded by the front end (kumocheck.parse.literals)."""
     return node.n
 
 

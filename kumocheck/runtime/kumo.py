@@ -19,6 +19,7 @@ import json
 import tomllib
 from typing import Any, Callable
 
+from kumocheck.files import rules_dir
 from kumocheck.runtime import lua_number as N
 from kumocheck.runtime.errors import LuaError
 from kumocheck.runtime.queue_config import make_queue_config
@@ -35,8 +36,6 @@ PARSERS = ("json_load", "json_parse", "toml_load", "toml_parse", "json_encode", 
 @functools.lru_cache(maxsize=1)
 def api_names() -> tuple[tuple[str, ...], dict[str, tuple[str, ...]]]:
     """(functions of `kumo`, {submodule path: its functions}) from rules/kumo_api.toml."""
-    from kumocheck.schema.model import rules_dir
-
     path = rules_dir() / "kumo_api.toml"
     try:
         with path.open("rb") as handle:

@@ -21,7 +21,7 @@ from kumocheck.runtime import lua_string as S
 from kumocheck.runtime.base import lua_type, truth
 from kumocheck.runtime.errors import LuaError
 from kumocheck.runtime.kumo import build_kumo
-from kumocheck.runtime.queue_config import ConfigError, QueueConfig, default_config, lua_index
+from kumocheck.runtime.queue_config import ConfigError, QueueConfig, default_config, lua_index, make_queue_config
 from kumocheck.runtime.queue_name import parse_queue_name
 from kumocheck.runtime.table import LuaTable
 
@@ -325,8 +325,6 @@ class ConstConfig:
     __slots__ = ("result", "error")
 
     def __init__(self, build: Callable[[], LuaTable]) -> None:
-        from kumocheck.runtime.queue_config import make_queue_config
-
         self.result: tuple = ()
         self.error: Any = None
         try:

@@ -20,7 +20,10 @@ from typing import Any
 
 import attrs
 
-from kumocheck.runtime import humantime, throttle
+from kumocheck.schema.model import load_schema
+from kumocheck.schema.validate import Validator, path_text
+from kumocheck.schema.values import Const, Entry, Opaque, TableValue
+from kumocheck.values import humantime, throttle
 from kumocheck.runtime.errors import LuaError
 from kumocheck.runtime.table import LuaTable
 
@@ -80,8 +83,6 @@ def to_json(shape: dict) -> str:
 
 
 def _to_schema_value(value: Any, depth: int = 0):
-    from kumocheck.schema.values import Const, Entry, Opaque, TableValue
-
     if isinstance(value, LuaTable):
         if depth > 64:
             raise ConfigError("make_queue_config", "recursive table")
@@ -116,16 +117,11 @@ def _materialize(shape: Any) -> Any:
 
 @functools.lru_cache(maxsize=1)
 def _validator():
-    from kumocheck.schema.model import load_schema
-    from kumocheck.schema.validate import Validator
-
     schema = load_schema()
     return Validator(schema), schema
 
 
 def _raise_first(problems) -> None:
-    from kumocheck.schema.validate import path_text
-
     for problem in problems:
         if problem.is_error:
             raise ConfigError(path_text(problem.path), problem.message)
@@ -150,8 +146,6 @@ def _field(table, name: str):
     if entry is None:
         return None
     value = entry.value
-    from kumocheck.schema.values import Const
-
     if isinstance(value, Const) and value.value is None:
         return None
     return value
@@ -198,8 +192,6 @@ def _struct_items(table, spec):
 
 
 def _nonnil(items: dict, name: str):
-    from kumocheck.schema.values import Const
-
     value = items.get(name)
     if value is None or (isinstance(value, Const) and value.value is None):
         return None
@@ -380,8 +372,6 @@ def make_queue_config(params: Any = None) -> QueueConfig:
 
 
 def _make_queue_config(params: Any = None) -> QueueConfig:
-    from kumocheck.schema.values import TableValue
-
     value = _to_schema_value(params)
     if not isinstance(value, TableValue):
         kind = "nil" if params is None else type(params).__name__

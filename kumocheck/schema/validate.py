@@ -12,7 +12,7 @@ from typing import Any, Iterator
 
 import attrs
 
-from kumocheck.runtime import addresses, humantime, throttle
+from kumocheck.values import addresses, humantime, throttle
 from kumocheck.schema.model import (
     INTEGER_RANGES,
     newer_than,

@@ -8,7 +8,7 @@ pytest.importorskip("pygls", reason="pygls is not installed (pip install kumoche
 
 from lsprotocol.types import Position, PositionEncodingKind  # noqa: E402
 
-from kumocheck.server import from_lsp_position, hover_at, split_lines, to_lsp_position  # noqa: E402
+from kumocheck.server.lsp import from_lsp_position, hover_at, split_lines, to_lsp_position  # noqa: E402
 
 LINES = split_lines("-- é\r\nx = '🚀é' .. y\n")
 

@@ -29,7 +29,7 @@ from antlr4.error.Errors import ParseCancellationException
 from luaparser import astnodes
 from luaparser.builder import BuilderVisitor
 
-from kumocheck.literals import LiteralError, decode_string_token, number_value
+from kumocheck.parse.literals import LiteralError, decode_string_token, number_value
 from luaparser.parser.LuaLexer import LuaLexer
 from luaparser.parser.LuaParser import LuaParser
 
@@ -301,7 +301,7 @@ def parse_lua(text: str) -> ParsedChunk:
     Uses the hand-written parser (kumocheck/fastparse.py), which builds the same luaparser
     AST as `parse_lua_antlr` (shown identical by tests/test_fastparse.py) 17-30x faster and
     accepts exactly what Lua 5.4 accepts."""
-    from kumocheck.fastparse import FallbackToAntlr, fast_parse
+    from kumocheck.parse.fastparse import FallbackToAntlr, fast_parse
 
     text = _prepare(text)
     try:

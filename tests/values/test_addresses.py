@@ -1,4 +1,4 @@
-"""Tests for kumocheck.runtime.addresses.
+"""Tests for kumocheck.values.addresses.
 
 Expectations: kumomta's kumo-address tests, the queue-config fact sheet
 (sections 3.2, 3.5, 8, 9), runs of the real Rust parsers, and the WHATWG
@@ -12,7 +12,7 @@ import ipaddress
 import pytest
 from hypothesis import given, strategies as st
 
-from kumocheck.runtime.addresses import AddressError, mx_string_problem, parse_resolved_addr, url_problem
+from kumocheck.values.addresses import AddressError, mx_string_problem, parse_resolved_addr, url_problem
 
 # --- {name=, addr=} entries: HostOrSocketAddress ---------------------------------
 

@@ -25,7 +25,7 @@ def add_commands(subparsers) -> None:
 def run_server(args: argparse.Namespace) -> int:
     """Start the server; exit 2 with an install hint when pygls is missing or too old."""
     try:
-        from kumocheck.server import serve
+        from kumocheck.server.lsp import serve
     except ImportError as exc:
         missing = (exc.name or "").split(".")[0]
         if missing not in _SERVER_PACKAGES:

@@ -1,4 +1,4 @@
-"""Tests for kumocheck.runtime.humantime (humantime 2.4.0 + kumod duration-serde).
+"""Tests for kumocheck.values.humantime (humantime 2.4.0 + kumod duration-serde).
 
 Expected values come from humantime 2.4.0's own test-suite, kumomta's
 duration-serde tests, the queue-config fact sheet (section 4) and runs of
@@ -13,7 +13,7 @@ from fractions import Fraction
 import pytest
 from hypothesis import given, strategies as st
 
-from kumocheck.runtime.humantime import (
+from kumocheck.values.humantime import (
     U64_MAX,
     DurationError,
     duration_from_seconds,

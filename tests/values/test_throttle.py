@@ -1,4 +1,4 @@
-"""Tests for kumocheck.runtime.throttle (kumomta crates/throttle ThrottleSpec).
+"""Tests for kumocheck.values.throttle (kumomta crates/throttle ThrottleSpec).
 
 Expectations: the crate's own tests, the queue-config fact sheet (section 5)
 and runs of the real Rust parser.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, strategies as st
 
-from kumocheck.runtime.throttle import ThrottleError, ThrottleSpec, format_throttle, parse_throttle
+from kumocheck.values.throttle import ThrottleError, ThrottleSpec, format_throttle, parse_throttle
 
 U64_MAX = 2**64 - 1
 

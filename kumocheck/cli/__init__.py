@@ -79,7 +79,7 @@ def _add_optional_commands(commands) -> None:
     else:
         add_commands(commands)
     try:
-        from kumocheck.server_cli import add_commands as add_server
+        from kumocheck.server.cli import add_commands as add_server
     except ImportError:
         pass
     else:

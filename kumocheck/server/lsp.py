@@ -8,7 +8,7 @@ kumocheck spans count characters (code points, 1-based, end exclusive); LSP posi
 count code units of the negotiated encoding (UTF-16 unless the client offers another),
 0-based. `to_lsp_position` and `from_lsp_position` convert between the two.
 
-This is the only module that imports pygls; `kumocheck.server_cli` imports it lazily.
+This is the only module that imports pygls; `kumocheck.server.cli` imports it lazily.
 """
 
 from __future__ import annotations
