@@ -395,7 +395,7 @@ def profile_corpus(path: Path) -> tuple[float, list[tuple[str, float]], list[tup
         "from pathlib import Path\n"
         "from kumocheck.config import Settings\n"
         "from kumocheck import project\n"
-        "import kumocheck.parse as kp\n"
+        "import kumocheck.parse.lua as kp\n"
         "prof = cProfile.Profile()\n"
         "_orig = kp.run_deep\n"
         "depth = [0]\n"

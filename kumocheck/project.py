@@ -17,7 +17,7 @@ from kumocheck.config import Settings
 from kumocheck.diagnostics import Diagnostic, Report, Severity
 from kumocheck.files import MAX_SCAN_FILES, discover, display as _display, lua_files_under, policy_root
 from kumocheck.model import Interpreter, PolicyModel
-from kumocheck.parse import LuaSyntaxError, ParsedChunk, SyntaxProblem, parse_lua, run_deep
+from kumocheck.parse.lua import LuaSyntaxError, ParsedChunk, SyntaxProblem, parse_lua, run_deep
 from kumocheck.schema.model import Schema, load_schema
 from kumocheck.schema.validate import Validator, nearest
 from kumocheck.source import SourceError, SourceFile, Span, read_source

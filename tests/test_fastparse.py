@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from luaparser import astnodes
 
 from kumocheck.parse.fastparse import fast_parse
-from kumocheck.parse import LuaSyntaxError, parse_lua_antlr as parse_lua
+from kumocheck.parse.lua import LuaSyntaxError, parse_lua_antlr as parse_lua
 from kumocheck.source import read_source
 
 lupa = pytest.importorskip("lupa.lua54")

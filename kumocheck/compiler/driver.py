@@ -17,7 +17,7 @@ from kumocheck.compiler.codegen import (
     Hoisted,
     analyse,
 )
-from kumocheck.parse import LuaSyntaxError, parse_lua, run_deep
+from kumocheck.parse.lua import LuaSyntaxError, parse_lua, run_deep
 
 __all__ = ["CompileError", "PolicyRefused", "Compiled", "compile_policy", "compile_text", "load_module"]
 

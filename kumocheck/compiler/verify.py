@@ -73,7 +73,7 @@ def _strings(text: str) -> list[str]:
     from luaparser import astnodes as A
 
     from kumocheck.compiler.codegen import string_value
-    from kumocheck.parse import parse_lua, run_deep
+    from kumocheck.parse.lua import parse_lua, run_deep
 
     found: list[str] = []
 

@@ -32,7 +32,7 @@ import sys
 from luaparser import astnodes as A
 
 from kumocheck.parse.literals import decode_string_token, number_value
-from kumocheck.parse import Comment, LuaSyntaxError, SyntaxProblem
+from kumocheck.parse.lua import Comment, LuaSyntaxError, SyntaxProblem
 
 __all__ = ["fast_parse", "FallbackToAntlr", "Token"]
 
