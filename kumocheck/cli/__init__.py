@@ -78,6 +78,10 @@ def _add_optional_commands(commands) -> None:
         pass
     else:
         add_commands(commands)
+    from kumocheck.cli import diff, explain, kumotest
+
+    for module in (explain, diff, kumotest):
+        module.add_command(commands)
     try:
         from kumocheck.server.cli import add_commands as add_server
     except ImportError:

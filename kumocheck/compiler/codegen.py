@@ -28,6 +28,10 @@ from typing import Any
 
 from luaparser import astnodes as A
 
+from kumocheck.runtime.queue_config import CONFIG_FIELDS
+
+#: keys whose position a table constructor records for `kumocheck explain`
+_CONFIG_KEYS = frozenset(CONFIG_FIELDS)
 
 __all__ = ["CompileError", "CodeGenerator", "analyse", "lua_number"]
 
@@ -407,8 +411,10 @@ class CodeGenerator:
     """Writes the Python for one Lua chunk (the main file or a required module)."""
 
     def __init__(self, chunk: A.Chunk, info: Analysis, chunk_name: str, source_lines: list[str],
-                 func_name: str, counters: dict[str, int], hoisted: list[Hoisted], static: dict[str, str]) -> None:
+                 func_name: str, counters: dict[str, int], hoisted: list[Hoisted], static: dict[str, str],
+                 key_maps: dict[str, str] | None = None) -> None:
         self.chunk = chunk
+        self.key_maps = key_maps if key_maps is not None else {}  # map code -> constant name
         self.info = info
         self.chunk_name = chunk_name
         self.source_lines = source_lines
@@ -589,11 +595,27 @@ class CodeGenerator:
                 value = self.temp()
                 self.write(f"{key} = {self.index_key(target)}")
                 self.write(f"{value} = {code}")
-                self.write(f"Setindex({self.expr(target.value)}, {key}, {value})")
+                self.write(self.setindex(target, self.expr(target.value), key, value))
                 return
-            self.write(f"Setindex({self.expr(target.value)}, {self.index_key(target)}, {code})")
+            self.write(self.setindex(target, self.expr(target.value), self.index_key(target), code))
         else:
             raise self.error("cannot assign to this expression", target)
+
+    def setindex(self, target: A.Index, obj: str, key: str, value: str) -> str:
+        """`obj[key] = value`; a queue-config key written by name records its position."""
+        name = _config_key(target)
+        if name is None:
+            return f"Setindex({obj}, {key}, {value})"
+        line = getattr(target, "line", None) or self.last_line
+        return f"Setindex_at({obj}, {key}, {value}, ({self.chunk_name!r}, {line!r}))"
+
+    def key_map(self, positions: list[tuple[str, int | None]]) -> str:
+        """The module constant holding a constructor's {key: (chunk, line)} map."""
+        code = "{" + ", ".join(f"{_bytes(k)}: ({self.chunk_name!r}, {line!r})" for k, line in positions) + "}"
+        name = self.key_maps.get(code)
+        if name is None:
+            name = self.key_maps[code] = f"_KEYS{len(self.key_maps) + 1}"
+        return name
 
     def index_key(self, node: A.Index) -> str:
         if node.notation == A.IndexNotation.DOT and isinstance(node.idx, A.Name):
@@ -841,6 +863,7 @@ class CodeGenerator:
         if not fields:
             return "LuaTable()"
         pairs = []
+        positions: list[tuple[str, int | None]] = []
         tail = None
         for position, field in enumerate(fields):
             last = position == len(fields) - 1
@@ -852,10 +875,17 @@ class CodeGenerator:
             else:
                 if not field.between_brackets and isinstance(field.key, A.Name):
                     key = _bytes(field.key.id)
+                    name = field.key.id
                 else:
                     key = self.expr(field.key)
+                    name = string_value(field.key).decode("utf-8", "replace") if isinstance(field.key, A.String) else None
+                if name in _CONFIG_KEYS:
+                    positions.append((name, getattr(field, "line", None) or self.last_line))
                 pairs.append(f"({key}, {self.expr(field.value)})")
         pairs_code = "(" + ", ".join(pairs) + ("," if len(pairs) == 1 else "") + ")"
+        if positions:
+            keys = self.key_map(positions)
+            return f"Build_at({pairs_code}, {keys}, {tail})" if tail is not None else f"Build_at({pairs_code}, {keys})"
         if tail is not None:
             return f"Build({pairs_code}, {tail})"
         return f"Build({pairs_code})"
@@ -1134,6 +1164,17 @@ def _dotted(node: Any) -> str:
     if isinstance(node, A.Index) and isinstance(node.idx, A.Name) and node.notation == A.IndexNotation.DOT:
         return _dotted(node.value) + "." + node.idx.id
     return "function"
+
+
+def _config_key(target: A.Index) -> str | None:
+    """The queue-config key `t.key` / `t['key']` names, or None."""
+    if target.notation == A.IndexNotation.DOT and isinstance(target.idx, A.Name):
+        name = target.idx.id
+    elif isinstance(target.idx, A.String):
+        name = string_value(target.idx).decode("utf-8", "replace")
+    else:
+        return None
+    return name if name in _CONFIG_KEYS else None
 
 
 def _comment_text(text: str) -> str:

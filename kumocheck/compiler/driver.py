@@ -143,10 +143,12 @@ def _compile(text: str, chunk_name: str, root: Path | None, version: str | None)
                 aliases.append((alias, f"Index(G.get({library.encode()!r}), {member.encode()!r})"))
 
     hoisted: list[Hoisted] = []
+    key_maps: dict[str, str] = {}
     chunks = []
     for unit in units:
         generator = CodeGenerator(
-            unit.chunk, unit.info, unit.chunk_name, unit.text.split("\n"), unit.func, unit.counters, hoisted, static
+            unit.chunk, unit.info, unit.chunk_name, unit.text.split("\n"), unit.func, unit.counters, hoisted, static,
+            key_maps,
         )
         chunks.append({"code": generator.generate().rstrip("\n")})
     # only keep the aliases the code uses, so the module stays readable
@@ -164,6 +166,7 @@ def _compile(text: str, chunk_name: str, root: Path | None, version: str | None)
         chunks=chunks,
         modules=[{"name": u.name, "func": u.func} for u in units[1:]],
         hoisted=hoisted,
+        key_maps=[(name, code) for code, name in key_maps.items()],
         main="chunk_main",
     )
     try:

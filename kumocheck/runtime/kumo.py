@@ -23,7 +23,7 @@ from kumocheck.files import rules_dir
 from kumocheck.runtime import lua_number as N
 from kumocheck.runtime.errors import LuaError
 from kumocheck.runtime.queue_config import make_queue_config
-from kumocheck.runtime.table import LuaTable
+from kumocheck.runtime.table import LuaTable, from_python
 
 __all__ = ["OFFLINE_MESSAGE", "PASSTHROUGH", "PARSERS", "api_names", "build_kumo", "from_python", "offline"]
 
@@ -56,30 +56,6 @@ def offline(name: str) -> Callable:
 
     unavailable.__name__ = name.replace(".", "_")
     return unavailable
-
-
-def from_python(value: Any) -> Any:
-    """A parsed JSON/TOML value as a Lua value (arrays get the array marker)."""
-    if isinstance(value, dict):
-        table = LuaTable()
-        for key, item in value.items():
-            converted = from_python(item)
-            if converted is not None:
-                table.set(key.encode("utf-8"), converted)
-        return table
-    if isinstance(value, list):
-        table = LuaTable.from_list([from_python(item) for item in value])
-        table.array_meta = True
-        return table
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, int):
-        return N.wrap_int(value)
-    if isinstance(value, float):
-        return value
-    return str(value).encode("utf-8")  # toml dates and times
 
 
 def to_python(value: Any, depth: int = 0) -> Any:

@@ -15,7 +15,7 @@ import math
 import sys
 from typing import Any, Callable, Iterator
 
-from kumocheck.runtime import base
+from kumocheck.runtime import base, provenance
 from kumocheck.runtime import lua_number as N
 from kumocheck.runtime import lua_string as S
 from kumocheck.runtime.base import lua_type, truth
@@ -29,7 +29,7 @@ __all__ = [
     "Policy", "MULTIPLE_EVENTS", "NIL1", "POS", "LuaError", "LuaTable", "ConfigError", "QueueConfig",
     "truth", "index", "setindex", "invoke", "length", "fornum", "forin", "build_table",
     "not_", "lua_error", "STRING_TABLE", "make_string_table", "lib_table",
-    "Cell", "gt", "ge", "concat_n", "ConstConfig", "call", "later",
+    "Cell", "gt", "ge", "concat_n", "ConstConfig", "call", "later", "build_at", "setindex_at",
 ]
 
 #: events whose handlers form a chain (declare_event! Multiple); every other name is single
@@ -182,6 +182,22 @@ def build_table(pairs: tuple, tail: tuple = ()) -> LuaTable:
             for position, value in enumerate(positional, start=1):
                 table.set(position, value)
     return table
+
+
+def build_at(pairs: tuple, origins: dict, tail: tuple = ()) -> LuaTable:
+    """`build_table` of a constructor that names queue-config keys; `origins` is the
+    compiler's static {key: (chunk, line)} map, kept for explain while tracing."""
+    table = build_table(pairs, tail)
+    if provenance.STATE.active:
+        provenance.attach(table, origins)
+    return table
+
+
+def setindex_at(obj: Any, key: Any, value: Any, origin: tuple) -> None:
+    """`obj.key = value` for a queue-config key written at `origin` (chunk, line)."""
+    setindex(obj, key, value)
+    if provenance.STATE.active and type(obj) is LuaTable:
+        provenance.note(obj, key, origin)
 
 
 def _for_number(value: Any, what: str) -> Any:
@@ -438,20 +454,42 @@ class Policy:
         finally:
             self.current_event = previous
 
+    def chain(self, event: str, *args: Any) -> tuple[list[tuple[Callable, tuple]], Any]:
+        """Like `fire` for a Multiple event, but also says what each handler did:
+        ([(handler, its results)...] up to the one that answered, the LuaError raised or None)."""
+        steps: list[tuple[Callable, tuple]] = []
+        args = tuple(_lua_arg(a) for a in args)
+        previous = self.current_event
+        self.current_event = event
+        try:
+            for handler in self.handlers.get(event, []):
+                steps.append((handler, ()))
+                results = tuple(_protect(handler, args))
+                steps[-1] = (handler, results)
+                if results:
+                    break
+        except LuaError as exc:
+            return steps, exc
+        finally:
+            self.current_event = previous
+        return steps, None
+
     def get_queue_config(self, domain, tenant=None, campaign=None, routing_domain=None) -> QueueConfig:
         """Run the get_queue_config handlers with kumod's chain rule."""
         results = self.fire("get_queue_config", domain, tenant, campaign, routing_domain)
         return queue_config_result(results, _describe)
 
-    def resolve(self, queue_name: str) -> QueueConfig:
-        """The config of a scheduled queue name ([campaign:]tenant@domain[!routing])."""
+    def resolve(self, queue_name: str | bytes) -> QueueConfig:
+        """The config of a scheduled queue name ([campaign:]tenant@domain[!routing]), str or bytes."""
+        if isinstance(queue_name, (bytes, bytearray)):
+            queue_name = bytes(queue_name).decode("utf-8", "surrogateescape")
         parts = parse_queue_name(queue_name)
         return self.get_queue_config(parts.domain, parts.tenant, parts.campaign, parts.routing_domain)
 
 
 def _lua_arg(value: Any) -> Any:
     if isinstance(value, str):
-        return value.encode("utf-8")
+        return value.encode("utf-8", "surrogateescape")
     return value
 
 

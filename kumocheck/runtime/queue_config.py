@@ -24,10 +24,11 @@ from kumocheck.schema.model import load_schema
 from kumocheck.schema.validate import Validator, path_text
 from kumocheck.schema.values import Const, Entry, Opaque, TableValue
 from kumocheck.values import humantime, throttle
+from kumocheck.runtime import provenance
 from kumocheck.runtime.errors import LuaError
-from kumocheck.runtime.table import LuaTable
+from kumocheck.runtime.table import LuaTable, from_python
 
-__all__ = ["ConfigError", "QueueConfig", "make_queue_config", "default_config", "to_json"]
+__all__ = ["ConfigError", "QueueConfig", "make_queue_config", "default_config", "to_json", "CONFIG_FIELDS"]
 
 
 class ConfigError(LuaError):
@@ -65,6 +66,8 @@ class QueueConfig:
     provider_name: str | None
     shrink_policy: tuple
     _shape: dict = attrs.field(repr=False, alias="shape")
+    #: per field of to_dict(): its provenance.Origin or "default"; None unless traced
+    origins: dict | None = attrs.field(default=None, repr=False)
 
     def to_dict(self) -> dict:
         """The resolve-queue-config shape (a fresh deep copy)."""
@@ -355,20 +358,34 @@ def _copy(config: QueueConfig) -> QueueConfig:
 def make_queue_config(params: Any = None) -> QueueConfig:
     """Validate and decode a Lua value; raise ConfigError (a LuaError) when kumod would.
 
+    From Python, `params` may also be a dict (str keys; str, int, list, dict and
+    timedelta values): `make_queue_config({"egress_pool": "pool-a", "max_age": "3d"})`.
+
     Decoded configs of plain-data tables are memoised by content; every call still
     returns a distinct object, as every kumod call returns a distinct userdata.
     """
+    if isinstance(params, dict):
+        params = from_python(params)
     key = _freeze(params) if type(params) is LuaTable else None
-    if key is not None:
-        cached = _CACHE.get(key)
-        if cached is not None:
-            return _copy(cached)
-    config = _make_queue_config(params)
-    if key is not None:
-        if len(_CACHE) >= _CACHE_LIMIT:
-            _CACHE.clear()
-        _CACHE[key] = config
+    cached = _CACHE.get(key) if key is not None else None
+    if cached is not None:
+        config = _copy(cached)
+    else:
+        config = _make_queue_config(params)
+        if key is not None:
+            if len(_CACHE) >= _CACHE_LIMIT:
+                _CACHE.clear()
+            _CACHE[key] = config
+    if provenance.STATE.active:
+        config = attrs.evolve(config, origins=provenance.field_origins(params, CONFIG_FIELDS, _present))
     return config
+
+
+CONFIG_FIELDS = tuple(attrs.fields_dict(QueueConfig))[:-2]  # the to_dict() fields, in kumod's order
+
+
+def _present(params: Any, key: bytes) -> bool:
+    return type(params) is LuaTable and params.get(key) is not None
 
 
 def _make_queue_config(params: Any = None) -> QueueConfig:

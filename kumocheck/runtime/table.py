@@ -16,11 +16,13 @@ unspecified; nothing in kumocheck depends on it being the VM's order.
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 from typing import Any, Iterator
 
 from kumocheck.runtime.errors import LuaError
+from kumocheck.runtime.lua_number import wrap_int
 
-__all__ = ["LuaTable", "normalize_key"]
+__all__ = ["LuaTable", "normalize_key", "from_python"]
 
 
 class _BoolKey:
@@ -225,3 +227,32 @@ class LuaTable:
 
     def __repr__(self) -> str:
         return f"<LuaTable 0x{id(self):014x}>"
+
+
+def from_python(value: Any) -> Any:
+    """A Python value (parsed JSON/TOML, or a dict given to make_queue_config) as a Lua
+    value: dicts become tables, lists tables with mlua's array marker, str bytes, a
+    timedelta its seconds; other scalars (dates and times) their text."""
+    if isinstance(value, dict):
+        table = LuaTable()
+        for key, item in value.items():
+            converted = from_python(item)
+            if converted is not None:
+                table.set(key.encode("utf-8") if isinstance(key, str) else from_python(key), converted)
+        return table
+    if isinstance(value, (list, tuple)):
+        table = LuaTable.from_list([from_python(item) for item in value])
+        table.array_meta = True
+        return table
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    if isinstance(value, bool) or value is None or isinstance(value, (bytes, LuaTable)):
+        return value
+    if isinstance(value, int):
+        return wrap_int(value)
+    if isinstance(value, float):
+        return value
+    if isinstance(value, timedelta):
+        seconds = value.total_seconds()
+        return int(seconds) if seconds.is_integer() else seconds
+    return str(value).encode("utf-8")  # toml dates and times
