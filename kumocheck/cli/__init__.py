@@ -183,13 +183,9 @@ def run_check(args) -> int:
         text = render_statistics(report, options)
     else:
         text = render(report, options)
-    if args.output_file:
-        try:
-            Path(args.output_file).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"-o {args.output_file}: {exc.strerror or exc}") from None
-    else:
-        sys.stdout.write(text)
+    from kumocheck.cli.output import write_output
+
+    write_output(text, args.output_file)
     if report.errors:
         return EXIT_USAGE
     if report.diagnostics and not args.exit_zero:

@@ -10,12 +10,11 @@ Exit codes: 0 nothing changes; 1 something does (or a policy is refused); 2 usag
 
 from __future__ import annotations
 
-import json
-import subprocess
 import sys
-import tarfile
-import tempfile
 from pathlib import Path
+
+# json, subprocess, tarfile, tempfile and textwrap are imported where used: building the
+# parser imports this module, and `kumocheck check` should not pay for them at start-up
 
 __all__ = ["add_command", "run_diff", "render_diff", "export_revision"]
 
@@ -29,7 +28,9 @@ def add_command(subparsers) -> None:
     parser.set_defaults(run=run_diff)
 
 
-def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
+def _git(args: list[str], cwd: Path):
+    import subprocess
+
     from kumocheck.cli import UsageError
 
     try:
@@ -40,6 +41,9 @@ def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
 
 def export_revision(rev: str, policy: Path, into: Path) -> Path:
     """Write REV's copy of `policy`'s folder under `into`; the old policy's path there."""
+    import tarfile
+    import tempfile
+
     from kumocheck.cli import UsageError
     from kumocheck.compiler.resolution import PolicyLoadError, entry_file
 
@@ -73,26 +77,52 @@ def export_revision(rev: str, policy: Path, into: Path) -> Path:
     return old
 
 
+def _groups(items: dict) -> list[tuple[list[str], object]]:
+    """Queue names grouped by identical changes, in first-seen order."""
+    import json
+
+    groups: dict[str, tuple[list[str], object]] = {}
+    for name, change in items.items():
+        key = json.dumps(change, sort_keys=True, default=str)
+        groups.setdefault(key, ([], change))[0].append(name)
+    return list(groups.values())
+
+
+def _names(names: list[str]) -> list[str]:
+    """`name`, or `N queues: a, b, ...` wrapped to lines of about 88 characters."""
+    import textwrap
+
+    if len(names) == 1:
+        return [names[0]]
+    text = f"{len(names)} queues: " + ", ".join(names)
+    return textwrap.wrap(text, 84, subsequent_indent="    ", break_long_words=False, break_on_hyphens=False)
+
+
 def render_diff(diff) -> str:
-    """The plan: changed queues field by field, error changes, then a summary line."""
+    """The plan: queues whose config changes (grouped when the change is the same),
+    field by field, then the ones that start or stop raising errors, then a summary."""
     from kumocheck.compiler.resolution import value_text
 
     lines = []
-    for name, fields in diff.changed.items():
-        lines.append(f"~ {name}")
+    for names, fields in _groups(diff.changed):
+        head = _names(names)
+        lines.append(f"~ {head[0]}")
+        lines.extend(f"  {line}" for line in head[1:])
         width = max(len(field) for field in fields)
         for field, (old, new) in fields.items():
             lines.append(f"    {field:<{width}}  {value_text(old)} -> {value_text(new)}")
-    for name, (old, new) in diff.errors.items():
-        if old is None:
-            lines.append(f"! {name}: starts raising an error")
-            lines.append(f"    + {new}")
-        elif new is None:
-            lines.append(f"+ {name}: stops raising an error")
+    for names, (old, new) in _groups(diff.errors):
+        head = _names(names)
+        verb = "starts raising an error" if old is None else "stops raising an error" if new is None else "raises another error"
+        if len(names) > 1:
+            verb = verb.replace("starts", "start").replace("stops", "stop").replace("raises", "raise")
+        lines.append(f"{'+' if new is None else '!'} {head[0]}" + ("" if len(head) > 1 else f": {verb}"))
+        lines.extend(f"  {line}" for line in head[1:])
+        if len(head) > 1:
+            lines.append(f"    {verb}")
+        if old is not None:
             lines.append(f"    - {old}")
-        else:
-            lines.append(f"! {name}: raises another error")
-            lines.append(f"    - {old}")
+        if new is not None:
             lines.append(f"    + {new}")
     changed, starts, stops, other = diff.counts()
     if lines:
@@ -105,6 +135,9 @@ def render_diff(diff) -> str:
 
 
 def run_diff(args) -> int:
+    import json
+    import tempfile
+
     from kumocheck.cli import UsageError
     from kumocheck.cli.explain import load_or_report
     from kumocheck.compiler.differ import diff_policies

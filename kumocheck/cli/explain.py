@@ -7,7 +7,6 @@ Exit codes: 0 resolved; 1 the policy is refused or the queue name raises an erro
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -79,6 +78,8 @@ def render_resolution(resolution) -> str:
 
 
 def run_explain(args) -> int:
+    import json  # here, not at the top: the parser imports this module for every command
+
     policy = load_or_report(args.policy, policy_root_option(args))
     if policy is None:
         return 1

@@ -10,7 +10,6 @@ Exit codes: 0 every case passed; 1 a case failed; 2 usage errors and bad test fi
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 __all__ = ["add_command", "run_test", "render_text", "render_junit"]
@@ -80,6 +79,7 @@ def render_junit(results: list) -> str:
 
 def run_test(args) -> int:
     from kumocheck.cli import UsageError
+    from kumocheck.cli.output import write_output
     from kumocheck.compiler.kumotest import SUFFIX, TestFileError, discover, load_test_file, run_file
     from kumocheck.compiler.resolution import PolicyLoadError, load_policy
 
@@ -111,11 +111,5 @@ def run_test(args) -> int:
     for test_file in test_files:
         results.extend(run_file(test_file, load))
     text = render_junit(results) if args.output_format == "junit" else render_text(results)
-    if args.output_file:
-        try:
-            Path(args.output_file).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"-o {args.output_file}: {exc.strerror or exc}") from None
-    else:
-        sys.stdout.write(text)
+    write_output(text, args.output_file)
     return 0 if all(r.passed for r in results) else 1

@@ -580,7 +580,7 @@ class CodeGenerator:
             if obj is None:
                 self.store(target, temp)
             else:
-                self.write(f"Setindex({obj}, {key}, {temp})")
+                self.write(self.setindex(target, obj, key, temp))
 
     def store(self, target: Any, code: str) -> None:
         if isinstance(target, A.Name):
@@ -604,10 +604,29 @@ class CodeGenerator:
     def setindex(self, target: A.Index, obj: str, key: str, value: str) -> str:
         """`obj[key] = value`; a queue-config key written by name records its position."""
         name = _config_key(target)
+        variable = self.variable_name(target.value)
         if name is None:
-            return f"Setindex({obj}, {key}, {value})"
+            return f"Setindex_n({obj}, {key}, {value}, {variable!r})" if variable else f"Setindex({obj}, {key}, {value})"
         line = getattr(target, "line", None) or self.last_line
-        return f"Setindex_at({obj}, {key}, {value}, ({self.chunk_name!r}, {line!r}))"
+        return f"Setindex_at({obj}, {key}, {value}, ({self.chunk_name!r}, {line!r}), {variable!r})"
+
+    def variable_name(self, node: Any) -> str | None:
+        """How Lua 5.4 names the value of `node` in an error: `local 'x'`, `upvalue 'x'`,
+        `global 'x'`, `field 'k'` (None for values without a name, such as call results)."""
+        if isinstance(node, A.Name):
+            var = self.info.var_of.get(id(node))
+            if var is None:
+                return None if self.info.dynamic_env else f"global '{node.id}'"
+            return f"local '{node.id}'" if var.func is self.func else f"upvalue '{node.id}'"
+        if isinstance(node, A.Index):
+            if node.notation == A.IndexNotation.DOT and isinstance(node.idx, A.Name):
+                return f"field '{node.idx.id}'"
+            if isinstance(node.idx, A.String):
+                return f"field '{string_value(node.idx).decode('utf-8', 'replace')}'"
+            if isinstance(node.idx, A.Number) and type(lua_number(node.idx)) is int and 0 <= lua_number(node.idx) <= 255:
+                return "field 'integer index'"
+            return "field '?'"
+        return None
 
     def key_map(self, positions: list[tuple[str, int | None]]) -> str:
         """The module constant holding a constructor's {key: (chunk, line)} map."""
@@ -760,7 +779,11 @@ class CodeGenerator:
     def stmt_Method(self, node: A.Method) -> None:
         label = _dotted(node.source) + "_" + node.name.id
         name = self.define_function(node, node.args, node.body, label, method=True)
-        self.write(f"Setindex({self.expr(node.source)}, {_bytes(node.name.id)}, {name})")
+        variable = self.variable_name(node.source)
+        if variable is not None:
+            self.write(f"Setindex_n({self.expr(node.source)}, {_bytes(node.name.id)}, {name}, {variable!r})")
+        else:
+            self.write(f"Setindex({self.expr(node.source)}, {_bytes(node.name.id)}, {name})")
 
     # -- functions --------------------------------------------------------------------
 
@@ -856,6 +879,9 @@ class CodeGenerator:
         if not (node.notation == A.IndexNotation.DOT and isinstance(node.idx, A.Name)) and self.reads_late(node.value, node.idx):
             key = self.index_key(node)
             return f"Later(Index, {key}, {self.expr(node.value)})"
+        variable = self.variable_name(node.value)
+        if variable is not None:
+            return f"Index_n({self.expr(node.value)}, {self.index_key(node)}, {variable!r})"
         return f"Index({self.expr(node.value)}, {self.index_key(node)})"
 
     def expr_Table(self, node: A.Table) -> str:
@@ -898,6 +924,9 @@ class CodeGenerator:
         if isinstance(node, A.Invoke):
             receiver = self.expr(node.source)
             args = self.arglist(node.args)
+            variable = self.variable_name(node.source)
+            if variable is not None:
+                return f"Invoke_n({variable!r}, {receiver}, {_bytes(node.func.id)}{', ' + args if args else ''})"
             return f"Invoke({receiver}, {_bytes(node.func.id)}{', ' + args if args else ''})"
         func = node.func
         args = self.arglist(node.args)

@@ -97,11 +97,11 @@ def _case_lines(text: str) -> list[int]:
 
 def _key_line(text: str, key: str, start: int, end: int | None) -> int:
     """The line of `key =` (or `[case.key...]`) between lines start and end; else start."""
-    pattern = re.compile(rf"^\s*(\[\s*case\.)?[\"']?{re.escape(key)}[\"']?\s*(=|\.|\])")
+    pattern = re.compile(rf"(^|[\s{{,.\[])[\"']?{re.escape(key)}[\"']?\s*(=|\.|\])")
     for number, line in enumerate(text.splitlines(), start=1):
         if number < start or (end is not None and number >= end):
             continue
-        if pattern.match(line):
+        if pattern.search(line.split("#", 1)[0]):
             return number
     return start
 

@@ -30,6 +30,7 @@ __all__ = [
     "truth", "index", "setindex", "invoke", "length", "fornum", "forin", "build_table",
     "not_", "lua_error", "STRING_TABLE", "make_string_table", "lib_table",
     "Cell", "gt", "ge", "concat_n", "ConstConfig", "call", "later", "build_at", "setindex_at",
+    "index_named", "setindex_named", "invoke_named",
 ]
 
 #: events whose handlers form a chain (declare_event! Multiple); every other name is single
@@ -93,9 +94,16 @@ def index(obj: Any, key: Any) -> Any:
         return STRING_TABLE.get(key)
     if kind is QueueConfig:
         return lua_index(obj, key)
-    if type(key) is bytes:
-        raise LuaError(f"attempt to index a {_describe(obj)} value (field '{key.decode('utf-8', 'replace')}')".encode())
     raise LuaError(f"attempt to index a {_describe(obj)} value".encode())
+
+
+def index_named(obj: Any, key: Any, variable: str) -> Any:
+    """`obj[key]` where Lua names `obj` in errors (`local 'src'`, `field 'a'`...)."""
+    if type(obj) is LuaTable:
+        return obj.get(key)
+    if type(obj) is bytes or type(obj) is QueueConfig:
+        return index(obj, key)
+    raise LuaError(f"attempt to index a {_describe(obj)} value ({variable})".encode())
 
 
 def setindex(obj: Any, key: Any, value: Any) -> None:
@@ -105,9 +113,18 @@ def setindex(obj: Any, key: Any, value: Any) -> None:
         return
     if type(obj) is QueueConfig:
         raise LuaError(b"attempt to assign to a field of a QueueConfig userdata")
-    if type(key) is bytes:
-        raise LuaError(f"attempt to index a {_describe(obj)} value (field '{key.decode('utf-8', 'replace')}')".encode())
     raise LuaError(f"attempt to index a {_describe(obj)} value".encode())
+
+
+def setindex_named(obj: Any, key: Any, value: Any, variable: str) -> None:
+    """`obj[key] = value` where Lua names `obj` in errors."""
+    if type(obj) is LuaTable:
+        obj.set(key, value)
+        return
+    if type(obj) is QueueConfig or type(obj) is bytes:
+        setindex(obj, key, value)
+        return
+    raise LuaError(f"attempt to index a {_describe(obj)} value ({variable})".encode())
 
 
 def call(func: Any, *args: Any) -> tuple:
@@ -120,6 +137,24 @@ def call(func: Any, *args: Any) -> tuple:
 def invoke(obj: Any, name: bytes, *args: Any) -> tuple:
     """`obj:name(args)`."""
     method = STRING_TABLE.get(name) if type(obj) is bytes else index(obj, name)
+    if method is None or type(method) is LuaTable or type(method) is bytes:
+        raise LuaError(
+            f"attempt to call a {_describe(method)} value (method '{name.decode('utf-8', 'replace')}')".encode()
+        )
+    return method(obj, *args)
+
+
+def invoke_named(variable: str, obj: Any, name: bytes, *args: Any) -> tuple:
+    """`obj:name(args)` where Lua names `obj` when it cannot be indexed."""
+    kind = type(obj)
+    if kind is bytes:
+        method = STRING_TABLE.get(name)
+    elif kind is LuaTable:
+        method = obj.get(name)
+    elif kind is QueueConfig:
+        method = lua_index(obj, name)
+    else:
+        raise LuaError(f"attempt to index a {_describe(obj)} value ({variable})".encode())
     if method is None or type(method) is LuaTable or type(method) is bytes:
         raise LuaError(
             f"attempt to call a {_describe(method)} value (method '{name.decode('utf-8', 'replace')}')".encode()
@@ -193,9 +228,12 @@ def build_at(pairs: tuple, origins: dict, tail: tuple = ()) -> LuaTable:
     return table
 
 
-def setindex_at(obj: Any, key: Any, value: Any, origin: tuple) -> None:
+def setindex_at(obj: Any, key: Any, value: Any, origin: tuple, variable: str | None = None) -> None:
     """`obj.key = value` for a queue-config key written at `origin` (chunk, line)."""
-    setindex(obj, key, value)
+    if variable is None:
+        setindex(obj, key, value)
+    else:
+        setindex_named(obj, key, value, variable)
     if provenance.STATE.active and type(obj) is LuaTable:
         provenance.note(obj, key, origin)
 

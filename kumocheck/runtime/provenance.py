@@ -84,10 +84,18 @@ def tracing(locate: Callable[[Any], Origin | None] | None = None) -> Iterator[No
 
 
 def _origin(value: Any) -> Origin:
+    """An Origin from the compiler's (chunk, line), or from a helper's origin object
+    (`file`, `line`, optional `table` such as "[tenant.bulk]" and `note`)."""
     if isinstance(value, Origin):
         return value
-    chunk, line = value
-    return Origin(chunk, line)
+    if isinstance(value, tuple):
+        chunk, line = value
+        return Origin(chunk, line)
+    table = getattr(value, "table", "") or ""
+    note = getattr(value, "note", "") or ""
+    if getattr(value, "file", None) is None:
+        return Origin(None, None, "helper-default", note or table or None)
+    return Origin(value.file, value.line, "data", table or note or None)
 
 
 def attach(table: Any, static: dict) -> None:
