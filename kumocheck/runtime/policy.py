@@ -20,10 +20,12 @@ from kumocheck.runtime import lua_number as N
 from kumocheck.runtime import lua_string as S
 from kumocheck.runtime.base import lua_type, truth
 from kumocheck.runtime.errors import LuaError
+from kumocheck.runtime.extras import HelperState
+from kumocheck.runtime.extras_modules import build_modules
 from kumocheck.runtime.kumo import build_kumo
 from kumocheck.runtime.queue_config import ConfigError, QueueConfig, default_config, lua_index, make_queue_config
 from kumocheck.runtime.queue_name import parse_queue_name
-from kumocheck.runtime.table import LuaTable
+from kumocheck.runtime.table import LuaTable, Userdata
 
 __all__ = [
     "Policy", "MULTIPLE_EVENTS", "NIL1", "POS", "LuaError", "LuaTable", "ConfigError", "QueueConfig",
@@ -93,6 +95,8 @@ def index(obj: Any, key: Any) -> Any:
         return STRING_TABLE.get(key)
     if kind is QueueConfig:
         return lua_index(obj, key)
+    if isinstance(obj, Userdata):
+        return obj.lua_index(key)
     if type(key) is bytes:
         raise LuaError(f"attempt to index a {_describe(obj)} value (field '{key.decode('utf-8', 'replace')}')".encode())
     raise LuaError(f"attempt to index a {_describe(obj)} value".encode())
@@ -353,7 +357,9 @@ class Policy:
         self.current_event: str | None = None
         self.loaders: dict[str, Callable] = {}
         self.loaded: dict[str, Any] = {}
-        self.kumo = build_kumo(self._on)
+        self.extras = HelperState(self)
+        self.kumo = build_kumo(self._on, self.extras)
+        self.loaders.update(build_modules(self.extras))
         self.G = self._globals()
 
     # -- globals ------------------------------------------------------------------------
@@ -437,6 +443,10 @@ class Policy:
             return tuple(_protect(handlers[0], args))
         finally:
             self.current_event = previous
+
+    def fire_one(self, handler: Callable, *args: Any) -> tuple:
+        """Call one handler with Lua arguments (str becomes bytes); its results."""
+        return tuple(_protect(handler, tuple(_lua_arg(a) for a in args)))
 
     def get_queue_config(self, domain, tenant=None, campaign=None, routing_domain=None) -> QueueConfig:
         """Run the get_queue_config handlers with kumod's chain rule."""

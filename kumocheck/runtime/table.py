@@ -225,3 +225,13 @@ class LuaTable:
 
     def __repr__(self) -> str:
         return f"<LuaTable 0x{id(self):014x}>"
+
+
+class Userdata:
+    """A KumoMTA userdata offline (a DomainMap, the shaping data...): `obj[key]` calls
+    `lua_index`; methods are reached the same way (`obj:m()` is `obj.m(obj)`)."""
+
+    __slots__ = ()
+
+    def lua_index(self, key: Any) -> Any:
+        return None
