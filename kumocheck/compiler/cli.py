@@ -10,6 +10,10 @@ import json
 import sys
 from pathlib import Path
 
+from kumocheck.compiler.helpers_cli import (
+    add_dns_option, add_resolve_options, run_helper_resolve, settings_from_args, wants_helper_resolve,
+)
+
 __all__ = ["add_commands"]
 
 
@@ -22,15 +26,17 @@ def add_commands(subparsers) -> None:
 
     resolve = subparsers.add_parser("resolve", help="print the queue config a policy gives each queue name")
     resolve.add_argument("policy", metavar="POLICY.lua")
-    resolve.add_argument("queues", nargs="+", metavar="QUEUE_NAME", help="[campaign:]tenant@domain[!routing_domain]")
+    resolve.add_argument("queues", nargs="*", metavar="QUEUE_NAME", help="[campaign:]tenant@domain[!routing_domain]")
     resolve.add_argument("--output-format", choices=("full", "json"), default="full")
     resolve.add_argument("--policy-root", metavar="DIR")
+    add_resolve_options(resolve)
     resolve.set_defaults(run=run_resolve)
 
     verify = subparsers.add_parser("verify", help="run the compiled module beside the policy in Lua 5.4 and compare")
     verify.add_argument("policy", metavar="POLICY.lua")
     verify.add_argument("--queues", metavar="FILE", help="queue names, one per line (default: names built from the policy's strings)")
     verify.add_argument("--policy-root", metavar="DIR")
+    add_dns_option(verify)
     verify.set_defaults(run=run_verify)
 
 
@@ -89,28 +95,37 @@ def run_compile(args) -> int:
     return 0
 
 
-def _load(path: Path, root: Path):
+def _load(path: Path, root: Path, args=None):
     from kumocheck.compiler.driver import load_module
     from kumocheck.runtime.errors import LuaError
 
+    settings = settings_from_args(args, root) if args is not None else None
     compiled = _compile(path, root)
     if isinstance(compiled, int):
         return compiled, None
     try:
-        return load_module(compiled), compiled
+        return load_module(compiled, settings=settings), compiled
     except LuaError as exc:
         print(f"kumocheck: {path}: the policy failed while loading: {exc}", file=sys.stderr)
         return 1, None
 
 
 def run_resolve(args) -> int:
+    path, root = _paths(args)
+    if not args.queues and not wants_helper_resolve(args):
+        raise _usage("resolve: give queue names, or --egress-source/--egress-pool/--egress-path/--listener-domain")
+    module, _ = _load(path, root, args)
+    if isinstance(module, int):
+        return module
+    if wants_helper_resolve(args):
+        return run_helper_resolve(module, args) | (_resolve_queues(module, args) if args.queues else 0)
+    return _resolve_queues(module, args)
+
+
+def _resolve_queues(module, args) -> int:
     from kumocheck.runtime.errors import LuaError
     from kumocheck.runtime.queue_config import to_json
 
-    path, root = _paths(args)
-    module, _ = _load(path, root)
-    if isinstance(module, int):
-        return module
     status = 0
     results = {}
     for name in args.queues:
@@ -148,11 +163,11 @@ def run_verify(args) -> int:
         names = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
     else:
         names = None
-    module, compiled = _load(path, root)
+    module, compiled = _load(path, root, args)
     if isinstance(module, int):
         return module
     try:
-        reference = LupaPolicy(path, root)
+        reference = LupaPolicy(path, root, settings_from_args(args, root))
     except LuaError as exc:
         print(f"kumocheck: {path}: the policy fails to load in Lua 5.4: {exc}", file=sys.stderr)
         return 1

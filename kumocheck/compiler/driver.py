@@ -18,6 +18,7 @@ from kumocheck.compiler.codegen import (
     analyse,
 )
 from kumocheck.parse.lua import LuaSyntaxError, parse_lua, run_deep
+from kumocheck.runtime.extras import MODULES, OFFLINE_MODULES, ExtrasSettings, current_settings, use_settings
 
 __all__ = ["CompileError", "PolicyRefused", "Compiled", "compile_policy", "compile_text", "load_module"]
 
@@ -81,6 +82,19 @@ def _find_module(root: Path, name: str) -> Path | None:
     return None
 
 
+#: modules the runtime provides (KumoMTA's policy-extras helpers)
+HELPER_MODULES = frozenset(MODULES) | frozenset(OFFLINE_MODULES)
+
+
+def _missing_module(name: str, root: Path) -> str:
+    relative = name.replace(".", "/")
+    if name.startswith("policy-extras."):
+        supported = ", ".join(sorted(m.split(".", 1)[1] for m in HELPER_MODULES))
+        return (f"module '{name}' cannot be imported: kumocheck provides the policy-extras helpers "
+                f"{supported}, not '{name.split('.', 1)[1]}'")
+    return f"module '{name}' cannot be imported: no {relative}.lua or {relative}/init.lua under {root}"
+
+
 def compile_text(text: str, chunk_name: str = "policy.lua", root: Path | None = None, version: str | None = None) -> Compiled:
     """Compile Lua source text (modules it requires are looked up under `root`)."""
     return run_deep(lambda: _compile(text, chunk_name, root, version))
@@ -102,7 +116,9 @@ def _compile(text: str, chunk_name: str, root: Path | None, version: str | None)
             seen.add(name)
             path = _find_module(root, name)
             if path is None:
-                continue  # left to run time: require raises "module not found"
+                if name in HELPER_MODULES:
+                    continue  # provided by kumocheck.runtime (policy-extras helpers)
+                raise CompileError(_missing_module(name, root), _line, unit.chunk_name)
             try:
                 module_text = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
@@ -227,11 +243,17 @@ def compile_policy(path: Path, root: Path | None = None, check: bool = True) -> 
     return compile_text(text, path.name, root)
 
 
-def load_module(compiled: Compiled | str, name: str = "kumocheck_compiled_policy") -> types.ModuleType:
-    """Execute generated source as a fresh module object (imports only kumocheck.runtime)."""
+def load_module(
+    compiled: Compiled | str, name: str = "kumocheck_compiled_policy", settings: ExtrasSettings | None = None,
+) -> types.ModuleType:
+    """Execute generated source as a fresh module object (imports only kumocheck.runtime).
+
+    `settings` (policy root, DNS fixture, data paths) is what the policy-extras helpers
+    in the module read their data files and DNS answers from."""
     source = compiled.source if isinstance(compiled, Compiled) else compiled
     module = types.ModuleType(name)
     module.__file__ = f"<{name}>"
     code = compile(source, module.__file__, "exec")
-    exec(code, module.__dict__)
+    with use_settings(settings or current_settings()):
+        exec(code, module.__dict__)
     return module

@@ -101,7 +101,7 @@ def to_luatable(value: Any, lua_type, depth: int = 0) -> Any:
 class LupaPolicy:
     """A policy loaded in lupa's Lua 5.4, exposing resolve/get_queue_config like a compiled module."""
 
-    def __init__(self, path: Path, root: Path | None = None) -> None:
+    def __init__(self, path: Path, root: Path | None = None, settings: Any = None) -> None:
         from lupa.lua54 import LuaRuntime
 
         path = Path(path)

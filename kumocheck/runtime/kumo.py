@@ -5,7 +5,11 @@
 * `kumo.json_load` / `toml_load` / `json_parse` / `toml_parse` (and the `kumo.serde`
   versions) read and parse for real; JSON arrays carry mlua's array marker;
 * `kumo.make_egress_path`, `make_egress_source`, `make_egress_pool` and
-  `make_listener_domain` return their argument unchanged (not validated offline);
+  `make_listener_domain` check their table against rules/egress.toml (keys, and the
+  types recorded there) and return it;
+* `kumo.memoize` returns the function, `kumo.domain_map.new` is KumoMTA's DomainMap,
+  `kumo.dns.lookup_mx` answers from the DNS fixture and
+  `kumo.invoke_get_egress_path_config` fires the policy's handler;
 * every other name of the KumoMTA API (rules/kumo_api.toml) is a function that raises
   `LuaError("kumo.dns.lookup_mx: not available offline ...")` when called.
 
@@ -24,6 +28,8 @@ from kumocheck.runtime import lua_number as N
 from kumocheck.runtime.errors import LuaError
 from kumocheck.runtime.queue_config import make_queue_config
 from kumocheck.runtime.table import LuaTable, from_python
+from kumocheck.runtime.extras import LuaDomainMap, make_object
+from kumocheck.extras.origins import HelperError
 
 __all__ = ["OFFLINE_MESSAGE", "PASSTHROUGH", "PARSERS", "api_names", "build_kumo", "from_python", "offline"]
 
@@ -143,12 +149,48 @@ def _make_queue_config(params=None, *_):
     return (make_queue_config(params),)
 
 
-def _passthrough(value=None, *_):
-    return (value,)
+def _constructor(kind: str) -> Callable:
+    def make(value=None, *_):
+        return (make_object(kind, value),)
+
+    make.__name__ = f"make_{kind}"
+    return make
 
 
-def build_kumo(on: Callable) -> LuaTable:
-    """A fresh `kumo` table whose `on` is the given registration function."""
+def _memoize(function=None, *_):
+    """kumo.memoize offline: the function itself (every call computes afresh)."""
+    return (function,)
+
+
+def _domain_map_new(table=None, *_):
+    return (LuaDomainMap(table),)
+
+
+def _install_extras(kumo: LuaTable, state: Any) -> None:
+    """The kumo functions the policy-extras helpers use, answered offline."""
+
+    def lookup_mx(domain=None, *_):
+        if type(domain) is not bytes:
+            raise N.type_error(1, "lookup_mx", "string", domain)
+        try:
+            answer = state.settings.dns.lookup_mx(domain.decode("utf-8", "surrogateescape"))
+        except HelperError as exc:
+            raise LuaError(str(exc).encode()) from None
+        return (from_python(answer.to_json()),)
+
+    def invoke_get_egress_path_config(domain=None, source=None, site_name=None, *_):
+        results = state.policy.fire("get_egress_path_config", domain, source, site_name)
+        return (results[0] if results else None,)
+
+    dns = kumo.get(b"dns")
+    if type(dns) is LuaTable:
+        dns.set(b"lookup_mx", lookup_mx)
+    kumo.set(b"invoke_get_egress_path_config", invoke_get_egress_path_config)
+
+
+def build_kumo(on: Callable, extras: Any = None) -> LuaTable:
+    """A fresh `kumo` table whose `on` is the given registration function; `extras` (a
+    runtime.extras.HelperState) answers DNS and egress-path look-ups from its settings."""
     functions, modules = api_names()
     kumo = LuaTable()
     for name in functions:
@@ -168,7 +210,15 @@ def build_kumo(on: Callable) -> LuaTable:
     for name, real in _REAL.items():
         kumo.set(name.encode(), real)
     for name in PASSTHROUGH:
-        kumo.set(name.encode(), _passthrough)
+        kumo.set(name.encode(), _constructor(name[len("make_"):]))
+    kumo.set(b"memoize", _memoize)
+    domain_map = kumo.get(b"domain_map")
+    if type(domain_map) is not LuaTable:
+        domain_map = LuaTable()
+        kumo.set(b"domain_map", domain_map)
+    domain_map.set(b"new", _domain_map_new)
+    if extras is not None:
+        _install_extras(kumo, extras)
     kumo.set(b"on", on)
     kumo.set(b"make_queue_config", _make_queue_config)
     return kumo

@@ -20,10 +20,12 @@ from kumocheck.runtime import lua_number as N
 from kumocheck.runtime import lua_string as S
 from kumocheck.runtime.base import lua_type, truth
 from kumocheck.runtime.errors import LuaError
+from kumocheck.runtime.extras import HelperState
+from kumocheck.runtime.extras_modules import build_modules
 from kumocheck.runtime.kumo import build_kumo
 from kumocheck.runtime.queue_config import ConfigError, QueueConfig, default_config, lua_index, make_queue_config
 from kumocheck.runtime.queue_name import parse_queue_name
-from kumocheck.runtime.table import LuaTable
+from kumocheck.runtime.table import LuaTable, Userdata
 
 __all__ = [
     "Policy", "MULTIPLE_EVENTS", "NIL1", "POS", "LuaError", "LuaTable", "ConfigError", "QueueConfig",
@@ -94,6 +96,8 @@ def index(obj: Any, key: Any) -> Any:
         return STRING_TABLE.get(key)
     if kind is QueueConfig:
         return lua_index(obj, key)
+    if isinstance(obj, Userdata):
+        return obj.lua_index(key)
     raise LuaError(f"attempt to index a {_describe(obj)} value".encode())
 
 
@@ -101,7 +105,7 @@ def index_named(obj: Any, key: Any, variable: str) -> Any:
     """`obj[key]` where Lua names `obj` in errors (`local 'src'`, `field 'a'`...)."""
     if type(obj) is LuaTable:
         return obj.get(key)
-    if type(obj) is bytes or type(obj) is QueueConfig:
+    if type(obj) is bytes or type(obj) is QueueConfig or isinstance(obj, Userdata):
         return index(obj, key)
     raise LuaError(f"attempt to index a {_describe(obj)} value ({variable})".encode())
 
@@ -121,7 +125,7 @@ def setindex_named(obj: Any, key: Any, value: Any, variable: str) -> None:
     if type(obj) is LuaTable:
         obj.set(key, value)
         return
-    if type(obj) is QueueConfig or type(obj) is bytes:
+    if type(obj) is QueueConfig or type(obj) is bytes or isinstance(obj, Userdata):
         setindex(obj, key, value)
         return
     raise LuaError(f"attempt to index a {_describe(obj)} value ({variable})".encode())
@@ -151,8 +155,8 @@ def invoke_named(variable: str, obj: Any, name: bytes, *args: Any) -> tuple:
         method = STRING_TABLE.get(name)
     elif kind is LuaTable:
         method = obj.get(name)
-    elif kind is QueueConfig:
-        method = lua_index(obj, name)
+    elif kind is QueueConfig or isinstance(obj, Userdata):
+        method = index(obj, name)
     else:
         raise LuaError(f"attempt to index a {_describe(obj)} value ({variable})".encode())
     if method is None or type(method) is LuaTable or type(method) is bytes:
@@ -407,7 +411,9 @@ class Policy:
         self.current_event: str | None = None
         self.loaders: dict[str, Callable] = {}
         self.loaded: dict[str, Any] = {}
-        self.kumo = build_kumo(self._on)
+        self.extras = HelperState(self)
+        self.kumo = build_kumo(self._on, self.extras)
+        self.loaders.update(build_modules(self.extras))
         self.G = self._globals()
 
     # -- globals ------------------------------------------------------------------------
@@ -511,6 +517,10 @@ class Policy:
         finally:
             self.current_event = previous
         return steps, None
+
+    def fire_one(self, handler: Callable, *args: Any) -> tuple:
+        """Call one handler with Lua arguments (str becomes bytes); its results."""
+        return tuple(_protect(handler, tuple(_lua_arg(a) for a in args)))
 
     def get_queue_config(self, domain, tenant=None, campaign=None, routing_domain=None) -> QueueConfig:
         """Run the get_queue_config handlers with kumod's chain rule."""

@@ -256,3 +256,13 @@ def from_python(value: Any) -> Any:
         seconds = value.total_seconds()
         return int(seconds) if seconds.is_integer() else seconds
     return str(value).encode("utf-8")  # toml dates and times
+
+
+class Userdata:
+    """A KumoMTA userdata offline (a DomainMap, the shaping data...): `obj[key]` calls
+    `lua_index`; methods are reached the same way (`obj:m()` is `obj.m(obj)`)."""
+
+    __slots__ = ()
+
+    def lua_index(self, key: Any) -> Any:
+        return None
