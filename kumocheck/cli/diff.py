@@ -13,6 +13,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from kumocheck.compiler.helpers_cli import add_dns_option
+
 # json, subprocess, tarfile, tempfile and textwrap are imported where used: building the
 # parser imports this module, and `kumocheck check` should not pay for them at start-up
 
@@ -25,6 +27,7 @@ def add_command(subparsers) -> None:
     parser.add_argument("--git", metavar="REV", help="compare the working tree's POLICY (default: .) with its copy at git revision REV")
     parser.add_argument("--queues", metavar="FILE", help="more queue names to resolve, one per line")
     parser.add_argument("--output-format", choices=("full", "json"), default="full")
+    add_dns_option(parser)
     parser.set_defaults(run=run_diff)
 
 
@@ -139,7 +142,7 @@ def run_diff(args) -> int:
     import tempfile
 
     from kumocheck.cli import UsageError
-    from kumocheck.cli.explain import load_or_report
+    from kumocheck.cli.explain import dns_option, load_or_report
     from kumocheck.compiler.differ import diff_policies
     from kumocheck.compiler.resolution import read_queue_file
 
@@ -161,8 +164,9 @@ def run_diff(args) -> int:
             if len(args.paths) != 2:
                 raise UsageError("diff needs OLD and NEW (or --git REV [POLICY])")
             old_path, new_path = args.paths
-        old = load_or_report(old_path, None)
-        new = load_or_report(new_path, None)
+        dns = dns_option(args)
+        old = load_or_report(old_path, None, dns)
+        new = load_or_report(new_path, None, dns)
         if old is None or new is None:
             return 1
         diff = diff_policies(old, new, extra)

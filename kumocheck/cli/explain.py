@@ -10,7 +10,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-__all__ = ["add_command", "run_explain", "render_resolution"]
+from kumocheck.compiler.helpers_cli import add_dns_option
+
+__all__ = ["add_command", "run_explain", "render_resolution", "load_or_report", "dns_option"]
 
 
 def add_command(subparsers) -> None:
@@ -19,6 +21,7 @@ def add_command(subparsers) -> None:
     parser.add_argument("queue", metavar="QUEUE_NAME", help="[campaign:]tenant@domain[!routing_domain]")
     parser.add_argument("--output-format", choices=("full", "json"), default="full")
     parser.add_argument("--policy-root", metavar="DIR", help="folder require() names are relative to (default: the policy's folder)")
+    add_dns_option(parser)
     parser.set_defaults(run=run_explain)
 
 
@@ -34,16 +37,28 @@ def policy_root_option(args) -> Path | None:
     return root
 
 
-def load_or_report(path: str, root: Path | None):
+def dns_option(args):
+    """The --dns fixture (a usage error when it cannot be read)."""
+    from kumocheck.cli import UsageError
+    from kumocheck.extras.dns import DnsFixtureError, load_fixture
+
+    try:
+        return load_fixture(getattr(args, "dns", None))
+    except DnsFixtureError as exc:
+        raise UsageError(f"--dns {exc}") from None
+
+
+def load_or_report(path: str, root: Path | None, dns=None):
     """The loaded policy, or None after printing why it cannot be (exit 1 or 2 follows)."""
     from kumocheck.cli import UsageError
     from kumocheck.compiler.resolution import PolicyLoadError, load_policy
+    from kumocheck.extras.dns import NO_DNS
 
     target = Path(path)
     if not target.exists():
         raise UsageError(f"{path}: no such file or directory")
     try:
-        return load_policy(target, root)
+        return load_policy(target, root, dns if dns is not None else NO_DNS)
     except PolicyLoadError as exc:
         if exc.usage:
             raise UsageError(exc.message) from None
@@ -80,7 +95,7 @@ def render_resolution(resolution) -> str:
 def run_explain(args) -> int:
     import json  # here, not at the top: the parser imports this module for every command
 
-    policy = load_or_report(args.policy, policy_root_option(args))
+    policy = load_or_report(args.policy, policy_root_option(args), dns_option(args))
     if policy is None:
         return 1
     resolution = policy.explain(args.queue)

@@ -96,11 +96,11 @@ def run_test(args) -> int:
         raise UsageError(f"{exc.where}: {exc.message}") from None
     loaded: dict = {}
 
-    def load(policy: Path, root: Path | None):
-        key = (policy.resolve(), root.resolve() if root else None)
+    def load(policy: Path, root: Path | None, dns):
+        key = (policy.resolve(), root.resolve() if root else None, id(dns))
         if key not in loaded:
             try:
-                loaded[key] = load_policy(policy, root)
+                loaded[key] = load_policy(policy, root, dns)
             except PolicyLoadError as exc:  # remembered: every file using the policy fails alike
                 loaded[key] = exc
         if isinstance(loaded[key], PolicyLoadError):

@@ -2,6 +2,7 @@
 
     policy = "../policy.lua"          # entry file or folder, relative to this file
     policy_root = ".."                # optional: the folder require() names start from
+    dns = "dns.toml"                  # optional: DNS fixture for the helpers' MX look-ups
 
     [[case]]
     name = "bulk mail at gmail"       # optional (default: the queue name)
@@ -29,6 +30,7 @@ from typing import Any, Callable
 import attrs
 
 from kumocheck.compiler.resolution import PolicyLoadError, ResolvedPolicy, value_text
+from kumocheck.extras.dns import NO_DNS, DnsFixture, DnsFixtureError, load_fixture
 from kumocheck.runtime.queue_config import CONFIG_FIELDS
 from kumocheck.schema.validate import nearest
 from kumocheck.values import humantime, throttle
@@ -36,7 +38,7 @@ from kumocheck.values import humantime, throttle
 __all__ = ["TestFileError", "TestCase", "TestFile", "CaseResult", "load_test_file", "run_file", "discover"]
 
 SUFFIX = ".kumotest.toml"
-_FILE_KEYS = ("policy", "policy_root", "case")
+_FILE_KEYS = ("policy", "policy_root", "dns", "case")
 _CASE_KEYS = ("name", "queue", "expect", "unset", "error", "error_regex")
 _DURATIONS = frozenset({
     "retry_interval", "max_retry_interval", "max_age", "reap_interval", "refresh_interval", "timerwheel_tick_interval",
@@ -75,6 +77,7 @@ class TestFile:
     policy: Path
     policy_root: Path | None
     cases: tuple[TestCase, ...]
+    dns: DnsFixture = NO_DNS
 
 
 @attrs.frozen
@@ -197,6 +200,15 @@ def load_test_file(path: Path) -> TestFile:
         root_path = base / root if isinstance(root, str) else None
         if root_path is None or not root_path.is_dir():
             raise TestFileError(f"{shown}:{_key_line(text, 'policy_root', 1, None)}", f"policy_root {root}: not a directory")
+    dns = NO_DNS
+    if "dns" in data:
+        dns_line = f"{shown}:{_key_line(text, 'dns', 1, None)}"
+        if not isinstance(data["dns"], str) or not (base / data["dns"]).is_file():
+            raise TestFileError(dns_line, f"dns {data['dns']}: no such file (a TOML DNS fixture, relative to the test file)")
+        try:
+            dns = load_fixture(base / data["dns"])
+        except DnsFixtureError as exc:
+            raise TestFileError(dns_line, f"dns: {exc}") from None
     raw_cases = data.get("case", [])
     if not isinstance(raw_cases, list) or not raw_cases:
         raise TestFileError(f"{shown}:1", "no [[case]] tables")
@@ -206,7 +218,7 @@ def load_test_file(path: Path) -> TestFile:
         header = headers[index] if index < len(headers) else 1
         end = headers[index + 1] if index + 1 < len(headers) else None
         cases.append(_case(raw, text, shown, header, end))
-    return TestFile(path, policy_path, root_path, tuple(cases))
+    return TestFile(path, policy_path, root_path, tuple(cases), dns)
 
 
 def discover(paths: list[Path]) -> list[Path]:
@@ -263,10 +275,10 @@ def check_case(case: TestCase, outcome) -> tuple[tuple[str, str, str], ...]:
     return tuple(problems)
 
 
-def run_file(test_file: TestFile, load: Callable[[Path, Path | None], ResolvedPolicy]) -> list[CaseResult]:
+def run_file(test_file: TestFile, load: Callable[[Path, Path | None, DnsFixture], ResolvedPolicy]) -> list[CaseResult]:
     """Run every case of a file; a policy that cannot be loaded fails each case."""
     try:
-        policy = load(test_file.policy, test_file.policy_root)
+        policy = load(test_file.policy, test_file.policy_root, test_file.dns)
     except PolicyLoadError as exc:
         reason = exc.message + "".join(f"\n{line}" for line in exc.lines)
         return [CaseResult(test_file, case, (("policy", "a policy that compiles and loads", reason),)) for case in test_file.cases]

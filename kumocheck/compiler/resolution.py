@@ -18,9 +18,12 @@ import attrs
 
 from kumocheck.compiler.driver import Compiled, CompileError, PolicyRefused, compile_policy, load_module
 from kumocheck.compiler.verify import Outcome, outcome, policy_texts, queue_names_from_text
+from kumocheck.extras.dns import NO_DNS, DnsFixture
+from kumocheck.extras.origins import HelperError
 from kumocheck.runtime import provenance
 from kumocheck.runtime.base import lua_type
 from kumocheck.runtime.errors import LuaError
+from kumocheck.runtime.extras import ExtrasSettings
 from kumocheck.runtime.policy import queue_config_result
 from kumocheck.runtime.provenance import DEFAULT, Origin
 from kumocheck.runtime.queue_config import CONFIG_FIELDS, QueueConfig
@@ -28,7 +31,7 @@ from kumocheck.runtime.queue_name import parse_queue_name
 
 __all__ = [
     "PolicyLoadError", "SourceMap", "HandlerStep", "FieldValue", "Resolution", "ResolvedPolicy",
-    "load_policy", "entry_file", "origin_json", "describe_origin", "read_queue_file", "value_text",
+    "load_policy", "helper_queue_names", "entry_file", "origin_json", "describe_origin", "read_queue_file", "value_text",
 ]
 
 _STATEMENT = re.compile(r"^\s*# lua:(\d+):")
@@ -97,9 +100,13 @@ class HandlerStep:
     file: str | None
     line: int | None
     result: str  # "passed" | "answered" | "raised"
+    helper: str | None = None  # "policy-extras.queue" for a handler a helper registered
 
     def to_json(self) -> dict:
-        return {"file": self.file, "line": self.line, "result": self.result}
+        out = {"file": self.file, "line": self.line, "result": self.result}
+        if self.helper:
+            out["helper"] = self.helper
+        return out
 
 
 @attrs.frozen
@@ -140,6 +147,9 @@ def describe_origin(origin: Origin | str) -> str:
 
 
 def _handler_position(handler: Callable) -> tuple[str, str | None, int | None]:
+    helper = getattr(handler, "kumocheck_helper", None)
+    if helper:
+        return helper, None, None
     code = getattr(handler, "__code__", None)
     if code is not None:
         found = _MAPS.get(code.co_filename)
@@ -166,8 +176,11 @@ class ResolvedPolicy:
             return outcome(self.module.resolve, name)
 
     def queue_names(self) -> list[str]:
-        """Queue names built from the policy's own strings, as verify builds them."""
-        return queue_names_from_text(policy_texts(self.path, self.compiled.modules, self.root))
+        """Queue names built from the policy's own strings, as verify builds them, then
+        the names the queue helper's data files mention (domains, tenants, campaigns)."""
+        names = queue_names_from_text(policy_texts(self.path, self.compiled.modules, self.root))
+        seen = set(names)
+        return names + [name for name in helper_queue_names(self.module.POLICY) if name not in seen]
 
     def explain(self, name: str) -> Resolution:
         parts = parse_queue_name(name)
@@ -179,7 +192,7 @@ class ResolvedPolicy:
                 where, file, line = _handler_position(handler)
                 last = position == len(chain) - 1
                 result = "raised" if (last and error is not None) else ("answered" if results else "passed")
-                steps.append(HandlerStep(where, file, line, result))
+                steps.append(HandlerStep(where, file, line, result, getattr(handler, "kumocheck_helper", None)))
             if error is None:
                 try:
                     config = queue_config_result(chain[-1][1] if chain else (), _lua_type)
@@ -187,16 +200,51 @@ class ResolvedPolicy:
                     error = exc
             if error is not None:
                 return Resolution(name, (), tuple(steps), str(error))
-        return Resolution(name, _fields(config), tuple(steps))
+        helper = steps[-1].helper if steps else None
+        return Resolution(name, _fields(config, helper), tuple(steps))
+
+
+def helper_queue_names(policy: Any) -> list[str]:
+    """Queue names from the queue helper's merged data: each domain of `[queue.D]` (a
+    wildcard `*.x` as `mail.x`), with the tenants of `[tenant.T]` and `[queue.D.T]` and
+    the campaigns of `[queue.D.T.C]`. Empty when the policy does not set the helper up."""
+    state = getattr(policy, "extras", None)
+    if state is None or getattr(state, "queue_options", None) is None:
+        return []
+    try:
+        data = state.queue()
+    except (HelperError, LuaError):
+        return []  # the data's own error: each resolution raises it, nothing to add here
+    domains: list[str] = []
+    per_domain: list[tuple[str, str, str | None]] = []
+    for domain, entry in data.raw_queues.items():
+        name = "mail." + domain[2:] if domain.startswith("*.") else ("example.com" if domain == "default" else domain)
+        domains.append(name)
+        for tenant, options in (entry.get("tenants") or {}).items():
+            per_domain.append((name, tenant, None))
+            for campaign in (options.get("campaigns") or {}) if isinstance(options, dict) else ():
+                per_domain.append((name, tenant, campaign))
+    names: dict[str, None] = {name: None for name in domains}
+    for tenant in data.tenants:
+        for domain in domains or ["example.com"]:
+            names.setdefault(f"{tenant}@{domain}", None)
+    for domain, tenant, campaign in per_domain:
+        names.setdefault(f"{campaign}:{tenant}@{domain}" if campaign else f"{tenant}@{domain}", None)
+    return list(names)
 
 
 def _lua_type(value: Any) -> str:
     return lua_type(value).decode()
 
 
-def _fields(config: QueueConfig) -> tuple[FieldValue, ...]:
+def _fields(config: QueueConfig, helper: str | None) -> tuple[FieldValue, ...]:
+    """Each field's value and origin; keys a helper set without a recorded position
+    are credited to the helper."""
     shape = config.to_dict()
-    origins = config.origins or {}
+    origins = dict(config.origins or {})
+    for name, origin in origins.items():
+        if helper and isinstance(origin, Origin) and origin.kind == "python" and origin.file is None:
+            origins[name] = Origin(None, None, "helper", f"set by {helper}")
     return tuple(FieldValue(name, shape[name], origins.get(name, DEFAULT)) for name in CONFIG_FIELDS)
 
 
@@ -226,8 +274,9 @@ def entry_file(path: Path) -> Path:
     raise PolicyLoadError(f"{path}: several possible entry files ({names}): name one", usage=True)
 
 
-def load_policy(path: Path, root: Path | None = None) -> ResolvedPolicy:
-    """Compile and import a policy (its top level runs with origins traced)."""
+def load_policy(path: Path, root: Path | None = None, dns: DnsFixture = NO_DNS) -> ResolvedPolicy:
+    """Compile and import a policy (its top level runs with origins traced); the
+    policy-extras helpers read data files under `root` and MX answers from `dns`."""
     path = entry_file(Path(path))
     root = Path(root) if root is not None else path.resolve().parent
     try:
@@ -245,7 +294,7 @@ def load_policy(path: Path, root: Path | None = None) -> ResolvedPolicy:
     _MAPS[f"<{name}>"] = SourceMap(compiled.source, compiled.chunk_name)
     try:
         with provenance.tracing(_locate):
-            module = load_module(compiled, name)
+            module = load_module(compiled, name, settings=ExtrasSettings(root.resolve(), dns))
     except LuaError as exc:
         raise PolicyLoadError(f"{path}: the policy failed while loading: {exc}") from None
     return ResolvedPolicy(path, root, compiled, module)

@@ -11,6 +11,7 @@ from kumocheck.extras import sources as sources_data
 from kumocheck.extras.origins import HelperError
 from kumocheck.runtime import lua_number as N
 from kumocheck.runtime import lua_string as S
+from kumocheck.runtime import provenance
 from kumocheck.runtime.errors import LuaError
 from kumocheck.runtime.extras import (
     DEFAULT_SHAPING_FILE, MODULES, OFFLINE_MODULES, HelperState, _fn, _module, _offline, _text, make_object, to_lua, to_plain,
@@ -142,7 +143,10 @@ def _policy_utils(state: HelperState) -> LuaTable:
 def _queue(state: HelperState) -> LuaTable:
     def get_queue_config(domain=None, tenant=None, campaign=None, routing_domain=None, *_):
         params = state.queue_params(_text(domain), _str_arg(tenant), _str_arg(campaign), _str_arg(routing_domain))
-        return (make_queue_config(to_lua(params)),)
+        table = to_lua(params)
+        if provenance.STATE.active:  # for explain: each field's data file and line, or helper default
+            provenance.note_all(table, {k.encode(): o for k, o in params.origins.items() if isinstance(k, str)})
+        return (make_queue_config(table),)
 
     get_queue_config.kumocheck_helper = "policy-extras.queue"  # type: ignore[attr-defined]
 

@@ -34,7 +34,7 @@ class Origin:
 
     file: str | None
     line: int | None
-    kind: str = "lua"  # "lua" | "data" | "helper-default" | "python"
+    kind: str = "lua"  # "lua" | "data" | "helper-default" | "helper" | "python"
     detail: str | None = None  # e.g. "[tenant.bulk]" or "policy-extras.queue default"
 
     def to_json(self) -> dict:
@@ -45,6 +45,8 @@ class Origin:
         return out
 
     def describe(self) -> str:
+        if self.file is None and self.detail:
+            return self.detail
         where = self.file or "?"
         if self.line is not None:
             where = f"{where}:{self.line}"
@@ -94,7 +96,8 @@ def _origin(value: Any) -> Origin:
     table = getattr(value, "table", "") or ""
     note = getattr(value, "note", "") or ""
     if getattr(value, "file", None) is None:
-        return Origin(None, None, "helper-default", note or table or None)
+        kind = "helper-default" if "default" in note else "data"
+        return Origin(None, None, kind, note or table or None)
     return Origin(value.file, value.line, "data", table or note or None)
 
 

@@ -9,6 +9,8 @@ from kumocheck.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUTING = ROOT / "examples" / "routing"
+HELPERS = ROOT / "examples" / "helpers"
+ESP = ROOT / "tests" / "extras" / "policies" / "esp"
 
 
 def line_of(path: Path, text: str) -> int:
