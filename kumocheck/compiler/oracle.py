@@ -11,7 +11,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from kumocheck.compiler.oracle_helpers import helpers_dir
+from kumocheck.compiler.oracle_helpers import install as install_helpers
+from kumocheck.extras.files import DataFiles
 from kumocheck.runtime.errors import LuaError
+from kumocheck.runtime.extras import ExtrasSettings
 from kumocheck.runtime.kumo import PASSTHROUGH, _REAL, api_names
 from kumocheck.runtime.policy import MULTIPLE_EVENTS, queue_config_result
 from kumocheck.runtime.queue_config import QueueConfig, make_queue_config
@@ -101,11 +105,13 @@ def to_luatable(value: Any, lua_type, depth: int = 0) -> Any:
 class LupaPolicy:
     """A policy loaded in lupa's Lua 5.4, exposing resolve/get_queue_config like a compiled module."""
 
-    def __init__(self, path: Path, root: Path | None = None, settings: Any = None) -> None:
+    def __init__(self, path: Path, root: Path | None = None, settings: ExtrasSettings | None = None) -> None:
         from lupa.lua54 import LuaRuntime
 
         path = Path(path)
         root = Path(root) if root is not None else path.resolve().parent
+        self.settings = settings if settings is not None else ExtrasSettings(root)
+        self.files = DataFiles(root, self.settings.data_paths)
         self.lua = LuaRuntime(encoding=None, unpack_returned_tuples=True)
         lua = self.lua
         lua_type = self._lua_type = __import__("lupa.lua54", fromlist=["lua_type"]).lua_type
@@ -130,9 +136,14 @@ class LupaPolicy:
         passthrough = lua.table_from([name.encode() for name in PASSTHROUGH])
         real = lua.table_from({name.encode(): wrap_real(function) for name, function in sorted(_REAL.items())})
         package = lua.globals().package
-        package.path = f"{root.as_posix()}/?.lua;{root.as_posix()}/?/init.lua".encode()
+        search = f"{root.as_posix()}/?.lua;{root.as_posix()}/?/init.lua"
+        helpers = helpers_dir()
+        if helpers is not None:
+            search += f";{helpers.as_posix()}/?.lua"
+        package.path = search.encode()
         package.cpath = b""
         self._fire = lua.execute(_STUB.encode(), py, lua_functions, lua_modules, multiple, passthrough, real)
+        install_helpers(self)
         loader = lua.globals().load
         text = path.read_bytes()
         loaded = loader(text, b"=" + path.name.encode())
@@ -140,6 +151,26 @@ class LupaPolicy:
             raise LuaError(loaded[1] if isinstance(loaded, tuple) else b"cannot load the policy")
         chunk = loaded
         self._call(chunk)
+
+    def to_runtime(self, value: Any) -> Any:
+        """A lupa value as a kumocheck runtime value."""
+        return to_luatable(value, self._lua_type)
+
+    def plain_to_lua(self, value: Any) -> Any:
+        """Plain Python (helper data) as a lupa value."""
+        if isinstance(value, dict):
+            out = self.lua.table()
+            for key, item in value.items():
+                out[key.encode("utf-8", "surrogateescape") if isinstance(key, str) else key] = self.plain_to_lua(item)
+            return out
+        if isinstance(value, list):
+            out = self.lua.table()
+            for index, item in enumerate(value, start=1):
+                out[index] = self.plain_to_lua(item)
+            return out
+        if isinstance(value, str):
+            return value.encode("utf-8", "surrogateescape")
+        return value
 
     def _to_lua(self, value: Any) -> Any:
         if isinstance(value, LuaTable):

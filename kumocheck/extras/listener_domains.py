@@ -92,7 +92,7 @@ def split_ip_port(text: str) -> tuple[str, str]:
     return (bracket.group(1) if bracket else ip), found.group(2)
 
 
-def _lookup(data: ListenerData, domain: str, listener: str, authz_id: str | None, received_from: str | None) -> OTable | None:
+def _lookup(data: ListenerData, domain: str, listener: str, conn_meta: dict | None) -> OTable | None:
     mapping = data.by_listener.get(listener)
     if mapping is None:
         return None
@@ -102,7 +102,13 @@ def _lookup(data: ListenerData, domain: str, listener: str, authz_id: str | None
     entry = copy_tree(found)
     authz = entry.get("relay_from_authz")
     entry.drop("relay_from_authz")
-    if authz is not None and authz_id is not None and authz_id in [v for _k, v, _o in items(authz)]:
+    if authz is not None:
+        if conn_meta is None:
+            raise HelperError("attempt to index a nil value (local 'conn_meta')")
+        authz_id = conn_meta.get("authz_id")
+        if authz_id is None or authz_id not in [v for _k, v, _o in items(authz)]:
+            return entry
+        received_from = conn_meta.get("received_from")
         if received_from is None:
             raise HelperError("bad argument #1 to 'match' (string expected, got nil)")
         peer, _port = split_ip_port(received_from)
@@ -110,12 +116,13 @@ def _lookup(data: ListenerData, domain: str, listener: str, authz_id: str | None
     return entry
 
 
-def get_listener_domain(
-    data: ListenerData, domain: str, listener: str, authz_id: str | None = None, received_from: str | None = None,
-) -> OTable | None:
-    """The table passed to make_listener_domain, or None (no entry: kumod's defaults)."""
+def get_listener_domain(data: ListenerData, domain: str, listener: str, conn_meta: dict | None = None) -> OTable | None:
+    """The table passed to make_listener_domain, or None (no entry: kumod's defaults).
+
+    `conn_meta` holds the session's `authz_id` and `received_from` metadata (None: no
+    connection object, which the helper indexes only for `relay_from_authz` entries)."""
     for name, where in ((domain, listener), (domain, "*"), ("*", "*")):
-        result = _lookup(data, name, where, authz_id, received_from)
+        result = _lookup(data, name, where, conn_meta)
         if result is not None:
             return result
     return None

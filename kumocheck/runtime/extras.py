@@ -153,6 +153,9 @@ def _fn(function: Callable) -> Callable:
             raise _lua_error(exc) from None
 
     call.__name__ = getattr(function, "__name__", "helper")
+    helper = getattr(function, "kumocheck_helper", None)
+    if helper:
+        call.kumocheck_helper = helper  # type: ignore[attr-defined]
     return call
 
 

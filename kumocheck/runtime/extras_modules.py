@@ -287,19 +287,19 @@ def _shaping(state: HelperState) -> LuaTable:
 # -- listener_domains, dkim_sign, log_hooks -------------------------------------------------------
 
 
-def _conn_meta(conn_meta: Any, key: bytes) -> str | None:
-    if type(conn_meta) is LuaTable:
-        value = conn_meta.get(key)
-        return _text(value) if type(value) is bytes else None
-    return None
+def _conn_meta(conn_meta: Any) -> dict | None:
+    """A connection's metadata offline: a Lua table of authz_id / received_from (or nil)."""
+    if conn_meta is None:
+        return None
+    if type(conn_meta) is not LuaTable:
+        raise LuaError(b"get_listener_domain: connection metadata is not available offline")
+    return {key: _text(conn_meta.get(key.encode())) for key in ("authz_id", "received_from")
+            if type(conn_meta.get(key.encode())) is bytes}
 
 
 def _listener_domains(state: HelperState) -> LuaTable:
     def get_listener_domain(domain=None, listener=None, conn_meta=None, *_):
-        found = listener_data.get_listener_domain(
-            state.listeners(), _text(domain), _text(listener),
-            _conn_meta(conn_meta, b"authz_id"), _conn_meta(conn_meta, b"received_from"),
-        )
+        found = listener_data.get_listener_domain(state.listeners(), _text(domain), _text(listener), _conn_meta(conn_meta))
         state.traces["get_listener_domain"] = found
         if found is None:
             return (None,)
@@ -311,7 +311,7 @@ def _listener_domains(state: HelperState) -> LuaTable:
         if state.listener_files is not None:
             raise HelperError("listener_domains module has already been configured")
         state.listener_files = data_files
-        return (get_listener_domain,)
+        return (_fn(get_listener_domain),)
 
     _on(state, "validate_config", _no_handler)
     return _module({"setup": setup})

@@ -153,11 +153,9 @@ def resolve_egress_path(policy: Any, source: str, domain: str, site_name: str | 
 
 def resolve_listener_domain(policy: Any, domain: str, listener: str = "*", authz_id: str | None = None,
                             received_from: str | None = None) -> Resolved:
-    meta = None
-    if authz_id is not None or received_from is not None:
-        meta = to_lua({k: v for k, v in (("authz_id", authz_id), ("received_from", received_from)) if v is not None})
-    args = (domain, listener) + ((meta,) if meta is not None else ())
-    resolved = _single(policy, "get_listener_domain", *args)
+    """The session is unauthenticated unless `authz_id` (and `received_from`) are given."""
+    meta = to_lua({k: v for k, v in (("authz_id", authz_id), ("received_from", received_from)) if v is not None})
+    resolved = _single(policy, "get_listener_domain", domain, listener, meta)
     trace = policy.extras.traces.get("get_listener_domain")
     if trace is not None and isinstance(resolved.value, dict):
         resolved = attrs.evolve(resolved, origins={f: trace.origins.get(f) for f in resolved.value})
