@@ -1,14 +1,16 @@
--- A policy built on KumoMTA's queue helper: queues.toml decides, a Lua handler first
--- takes the internal sink. Try:
+-- A policy built on KumoMTA's queue helper: queues.toml decides, after a Lua handler
+-- for a partner's smarthost. Try:
 --   kumocheck explain examples/helpers bulk@gmail.com
 --   kumocheck test examples/helpers
 local kumo = require 'kumo'
 local queue_module = require 'policy-extras.queue'
 
+-- Mail for the partner's domain goes through their smarthost, whatever the tenant.
 kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
-  if domain == 'sink.internal' then
+  if domain == 'partner.example' then
     return kumo.make_queue_config {
-      protocol = { maildir_path = '/var/spool/kumomta/sink' },
+      retry_interval = '5m',
+      protocol = { smtp = { mx_list = { 'smtp.partner.example' } } },
     }
   end
 end)

@@ -99,3 +99,60 @@ def test_every_origin_line_holds_the_key_it_names():
                 assert field.name in text, (name, field.name, origin)
                 checked += 1
     assert checked > 100
+
+
+def _real_helpers(lupa_policy, folder, dns=None):
+    """The policy in Lua 5.4 with KumoMTA's own policy-extras code (skip without it)."""
+    import pytest
+
+    from kumocheck.compiler.oracle_helpers import helpers_dir
+    from kumocheck.extras.dns import NO_DNS
+    from kumocheck.runtime.extras import ExtrasSettings
+
+    if helpers_dir() is None:
+        pytest.skip("KumoMTA's policy-extras source is not available")
+    return lupa_policy(folder / "init.lua", folder, ExtrasSettings(folder, dns or NO_DNS))
+
+
+def test_explain_diff_and_test_agree_with_the_real_helpers(tmp_path, capsys, lupa_policy):
+    from kumocheck.compiler.kumotest import check_case, load_test_file
+    from kumocheck.compiler.resolution import load_policy
+    from kumocheck.compiler.verify import outcome
+
+    reference = _real_helpers(lupa_policy, HELPERS)
+    policy = load_policy(HELPERS)
+    for name in policy.queue_names():
+        resolution = policy.explain(name)
+        expected = outcome(reference.resolve, name)
+        if expected.error is not None:
+            assert resolution.error is not None, name
+        else:
+            assert {f.name: f.value for f in resolution.fields} == expected.shape, name
+    test_file = load_test_file(HELPERS / "helpers.kumotest.toml")
+    assert all(not check_case(case, outcome(reference.resolve, case.queue)) for case in test_file.cases)
+    new = _copy_with_queues(tmp_path, 'max_message_rate = "100/min"', 'max_message_rate = "50/min"')
+    code, data = run_json(capsys, "diff", str(HELPERS), str(new))
+    new_reference = _real_helpers(lupa_policy, new)
+    for name, fields in data["changed"].items():
+        before, after = reference.resolve(name).to_dict(), new_reference.resolve(name).to_dict()
+        assert {f: {"old": before[f], "new": after[f]} for f in before if before[f] != after[f]} == fields
+    unchanged = [n for n in policy.queue_names() if n not in data["changed"]]
+    assert all(reference.resolve(n).to_dict() == new_reference.resolve(n).to_dict() for n in unchanged)
+
+
+def test_explain_on_a_full_esp_policy_agrees_with_the_real_helpers(lupa_policy):
+    from kumocheck.compiler.resolution import load_policy
+    from kumocheck.compiler.verify import outcome
+    from kumocheck.extras.dns import load_fixture
+
+    dns = load_fixture(ESP / "dns.toml")
+    reference = _real_helpers(lupa_policy, ESP, dns)
+    policy = load_policy(ESP, dns=dns)
+    names = policy.queue_names()
+    assert "spring:bulk@gmail.com" in names
+    for name in names:
+        resolution = policy.explain(name)
+        expected = outcome(reference.resolve, name)
+        assert (resolution.error is None) == (expected.error is None), name
+        if expected.error is None:
+            assert {f.name: f.value for f in resolution.fields} == expected.shape, name
