@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from kumocheck.compiler.helpers_cli import (
-    add_dns_option, add_resolve_options, run_helper_resolve, settings_from_args, wants_helper_resolve,
+    add_dns_option, add_resolve_options, intermixed, run_helper_resolve, settings_from_args, wants_helper_resolve,
 )
 
 __all__ = ["add_commands"]
@@ -30,6 +30,7 @@ def add_commands(subparsers) -> None:
     resolve.add_argument("--output-format", choices=("full", "json"), default="full")
     resolve.add_argument("--policy-root", metavar="DIR")
     add_resolve_options(resolve)
+    intermixed(resolve)
     resolve.set_defaults(run=run_resolve)
 
     verify = subparsers.add_parser("verify", help="run the compiled module beside the policy in Lua 5.4 and compare")

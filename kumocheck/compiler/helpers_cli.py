@@ -3,6 +3,7 @@ and listener domains; and the `--dns FILE` fixture shared by resolve and verify.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from kumocheck.extras.dns import DnsFixtureError, load_fixture
 from kumocheck.runtime.errors import LuaError
 from kumocheck.runtime.extras import ExtrasSettings
 
-__all__ = ["add_dns_option", "add_resolve_options", "settings_from_args", "wants_helper_resolve", "run_helper_resolve"]
+__all__ = ["add_dns_option", "add_resolve_options", "intermixed", "settings_from_args", "wants_helper_resolve", "run_helper_resolve"]
 
 
 def add_dns_option(parser) -> None:
@@ -86,3 +87,24 @@ def run_helper_resolve(module, args) -> int:
     if args.output_format == "json":
         sys.stdout.write(json.dumps(results, indent=2, sort_keys=True) + "\n")
     return status
+
+
+class _IntermixedParser(argparse.ArgumentParser):
+    """A sub-command parser that takes positionals after options too
+    (`resolve POLICY --dns F NAME`), as `resolve POLICY NAME --dns F` does."""
+
+    _intermixing = False
+
+    def parse_known_args(self, args=None, namespace=None):
+        if self._intermixing:
+            return super().parse_known_args(args, namespace)
+        self._intermixing = True
+        try:
+            return self.parse_known_intermixed_args(args, namespace)
+        finally:
+            self._intermixing = False
+
+
+def intermixed(parser) -> None:
+    """Let `parser` (an argparse sub-command parser) accept positionals after options."""
+    parser.__class__ = _IntermixedParser
