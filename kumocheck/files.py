@@ -42,6 +42,14 @@ def lua_files_under(root: Path, settings: Settings, limit: int | None = None) ->
     return sorted(found)
 
 
+@functools.lru_cache(maxsize=1 << 14)
+def real_path(path: Path) -> Path:
+    """`path.resolve()`, memoised (one lstat per path component saved on every repeat);
+    `check_sources` clears it at the start of each check, so a long-running server sees
+    renames and new symlinks."""
+    return path.resolve()
+
+
 def discover(paths: Iterable[Path], settings: Settings) -> tuple[list[Path], list[str]]:
     """Expand files and directories into the .lua files to check."""
     found: list[Path] = []
@@ -56,7 +64,7 @@ def discover(paths: Iterable[Path], settings: Settings) -> tuple[list[Path], lis
     unique: list[Path] = []
     seen: set[Path] = set()
     for path in found:
-        key = path.resolve()
+        key = real_path(path)
         if key not in seen:
             seen.add(key)
             unique.append(path)
@@ -67,7 +75,7 @@ def policy_root(path: Path, settings: Settings) -> Path:
     """Where `require` names start: configured, else the nearest folder holding init.lua."""
     if settings.policy_root is not None:
         return settings.policy_root
-    return _root_of_folder(path.resolve().parent)
+    return _root_of_folder(real_path(path).parent)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -83,7 +91,7 @@ def _root_of_folder(directory: Path) -> Path:
 def display(path: Path) -> str:
     """A path as shown to the user: relative to the working directory when below it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(real_path(path).relative_to(real_path(Path.cwd())))
     except ValueError:
         return str(path)
 
