@@ -342,7 +342,8 @@ _TIMER_CODE = """
 import sys, time, collections
 from pathlib import Path
 from kumocheck.config import Settings
-from kumocheck import project, parse, source, fastparse
+from kumocheck import project, source
+from kumocheck.parse import fastparse
 
 acc = collections.defaultdict(float)
 stack = []
