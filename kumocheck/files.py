@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import os
-import stat
 from pathlib import Path
 from typing import Iterable
 
@@ -23,22 +22,30 @@ def lua_files_under(root: Path, settings: Settings, limit: int | None = None) ->
 
     FIFOs, sockets and devices are skipped (reading them could block forever)."""
     found: list[Path] = []
-    for directory, folders, files in os.walk(root):
-        folders[:] = sorted(f for f in folders if not settings.excluded(Path(f)))
+    pending = [root]  # folders still to read, the next one last (os.walk's top-down order)
+    while pending:
+        directory = pending.pop()
+        files: list[str] = []
+        folders: list[str] = []
+        try:
+            with os.scandir(directory) as entries:  # file types come with the listing: no stat per file
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            folders.append(entry.name)
+                        elif entry.name.endswith(".lua") and entry.is_file():
+                            files.append(entry.name)
+                    except OSError:
+                        continue
+        except OSError:
+            continue
         for name in sorted(files):
-            if not name.endswith(".lua"):
+            if settings.excluded(Path(name)):  # its folders were checked on the way down
                 continue
-            path = Path(directory) / name
-            try:
-                if not stat.S_ISREG(path.stat().st_mode):
-                    continue
-            except OSError:
-                continue
-            if settings.excluded(path.relative_to(root)):
-                continue
-            found.append(path)
+            found.append(directory / name)
             if limit is not None and len(found) >= limit:
                 return sorted(found)
+        pending.extend(directory / f for f in sorted(folders, reverse=True) if not settings.excluded(Path(f)))
     return sorted(found)
 
 
