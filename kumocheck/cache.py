@@ -24,7 +24,7 @@ from pathlib import Path
 from kumocheck import __version__
 from kumocheck.config import Settings
 from kumocheck.diagnostics import Diagnostic
-from kumocheck.files import MAX_SCAN_FILES, display, lua_files_under, policy_root
+from kumocheck.files import MAX_SCAN_FILES, display, lua_files_under, policy_root, real_path
 
 FORMAT = 2  # 2: entries carry their key and a checksum
 DEFAULT_DIR = ".kumocheck_cache"
@@ -90,7 +90,7 @@ class ResultCache:
         return True
 
     def _read(self, path: Path) -> bytes:
-        key = path.resolve()
+        key = real_path(path)
         if key not in self.contents:
             try:
                 self.contents[key] = path.read_bytes()
