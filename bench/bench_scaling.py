@@ -44,8 +44,9 @@ KUMOCHECK = [PY, "-m", "kumocheck", "check", "--isolated", "--output-format", "c
 LUACHECK = ["luacheck", "--no-config", "--codes", "-q"]
 
 
-def run_once(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall-clock seconds and peak RSS (KiB) of one run of `command`."""
+def run_once(command: list[str], cwd: Path) -> tuple[float, int, float]:
+    """Wall-clock seconds, peak RSS (KiB) and CPU seconds (user + system, with the
+    workers it waited for) of one run of `command`."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
@@ -53,19 +54,23 @@ def run_once(command: list[str], cwd: Path) -> tuple[float, int]:
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)}: exit code {process.returncode}")
-    return elapsed, usage.ru_maxrss
+    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
 
 
-def compare(commands: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, tuple[float, int]]:
-    """Median (seconds, KiB) per command, the commands alternating run by run."""
+def compare(commands: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, tuple[float, int, float]]:
+    """Median (seconds, KiB, CPU seconds) per command, the commands alternating run by run."""
     for command in commands.values():
         run_once(command, cwd)  # warm-up: page cache, bytecode
-    samples: dict[str, list[tuple[float, int]]] = {name: [] for name in commands}
+    samples: dict[str, list[tuple[float, int, float]]] = {name: [] for name in commands}
     for _ in range(runs):
         for name, command in commands.items():
             samples[name].append(run_once(command, cwd))
     return {
-        name: (statistics.median(s for s, _ in found), int(statistics.median(m for _, m in found)))
+        name: (
+            statistics.median(s for s, _, _ in found),
+            int(statistics.median(m for _, m, _ in found)),
+            statistics.median(c for _, _, c in found),
+        )
         for name, found in samples.items()
     }
 
@@ -85,7 +90,7 @@ def series(label: str, inputs: list[tuple[int, Path]], cwd: Path, runs: int, lua
             commands["luacheck"] = [*LUACHECK, str(path)]
         found = compare(commands, cwd, runs)
         rows.append((size, found))
-        print(f"{label} {size}: " + ", ".join(f"{n} {s:.3f} s {m / 1024:.0f} MiB" for n, (s, m) in found.items()), flush=True)
+        print(f"{label} {size}: " + ", ".join(f"{n} {s:.3f} s {m / 1024:.0f} MiB cpu {c:.3f} s" for n, (s, m, c) in found.items()), flush=True)
     fits = {}
     for name in rows[0][1]:
         sizes = [size for size, _ in rows]
@@ -105,7 +110,7 @@ def corpus(path: Path, cwd: Path, runs: int, luacheck: bool) -> dict:
     found = compare(commands, cwd, runs)
     files = [p for p in path.rglob("*.lua") if p.is_file()]
     lines = sum(p.read_bytes().count(b"\n") for p in files)
-    print(f"corpus {path}: " + ", ".join(f"{n} {s:.3f} s" for n, (s, _) in found.items()), flush=True)
+    print(f"corpus {path}: " + ", ".join(f"{n} {s:.3f} s cpu {c:.3f} s" for n, (s, _, c) in found.items()), flush=True)
     return {"path": path, "files": len(files), "lines": lines, "found": found}
 
 
@@ -121,7 +126,9 @@ def render(results: list[dict], corpora: list[dict], meta: dict, command: str) -
         f"    {command}",
         "",
         "Each figure is the median of the runs of a whole command (a new process each run, kumocheck and "
-        "luacheck alternating); memory is the peak resident set of the process. kumocheck runs "
+        "luacheck alternating); memory is the peak resident set of the process; CPU is user + system "
+        "seconds (including the worker processes kumocheck forks and waits for), the figure a busy "
+        "shared machine disturbs least. kumocheck runs "
         "`check --isolated --no-cache --output-format concise` (cold), luacheck `--no-config --codes -q`. "
         "The growth exponent is the least-squares slope of log(cost) over log(size): 1 is linear.",
         "",
@@ -132,27 +139,28 @@ def render(results: list[dict], corpora: list[dict], meta: dict, command: str) -
         out.append("")
         head = "| size |" + "".join(f" {n} s | {n} MiB |" for n in names)
         if "luacheck" in names:
-            head += " time ratio |"
+            head += " time ratio | CPU ratio |"
         out.append(head)
-        out.append("|---:|" + "---:|---:|" * len(names) + ("---:|" if "luacheck" in names else ""))
+        out.append("|---:|" + "---:|---:|" * len(names) + ("---:|---:|" if "luacheck" in names else ""))
         for size, found in result["rows"]:
             row = f"| {size:,} |" + "".join(f" {found[n][0]:.2f} | {found[n][1] / 1024:.0f} |" for n in names)
             if "luacheck" in names:
-                row += f" {found['kumocheck'][0] / found['luacheck'][0]:.2f}x |"
+                row += f" {found['kumocheck'][0] / found['luacheck'][0]:.2f}x | {found['kumocheck'][2] / found['luacheck'][2]:.2f}x |"
             out.append(row)
         fit = "; ".join(f"{n}: time {t:.2f}, memory {m:.2f}" for n, (t, m) in result["fits"].items())
         out += ["", f"Growth exponent: {fit}.", ""]
     if corpora:
         out += ["### Corpora (default `-j`, one worker per core)", ""]
-        out.append("| corpus | files | lines | luacheck s | cold s | cold ratio | warm s | warm ratio |")
-        out.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+        out.append("| corpus | files | lines | luacheck s | cold s | cold ratio | warm s | warm ratio | CPU s: luacheck / cold / warm | CPU ratio cold / warm |")
+        out.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
         for c in corpora:
             found = c["found"]
-            lua = found.get("luacheck", (float("nan"), 0))[0]
-            cold, warm = found["kumocheck cold"][0], found["kumocheck warm"][0]
+            lua, _, lua_cpu = found.get("luacheck", (float("nan"), 0, float("nan")))
+            (cold, _, cold_cpu), (warm, _, warm_cpu) = found["kumocheck cold"], found["kumocheck warm"]
             out.append(
                 f"| {c['path'].name} | {c['files']} | {c['lines']} | {lua:.3f} | {cold:.3f} | {cold / lua:.2f}x | "
-                f"{warm:.3f} | {warm / lua:.2f}x |"
+                f"{warm:.3f} | {warm / lua:.2f}x | {lua_cpu:.3f} / {cold_cpu:.3f} / {warm_cpu:.3f} | "
+                f"{cold_cpu / lua_cpu:.2f}x / {warm_cpu / lua_cpu:.2f}x |"
             )
         out.append("")
     return "\n".join(out)
