@@ -235,7 +235,9 @@ class Checker:
             if parsed is not None:
                 try:
                     model = build_model(workspace, path, shown, parsed.chunk, self.schema)
-                    context = CheckContext(model, self.schema, self.validator, self.settings.target_version)
+                    context = CheckContext(
+                        model, self.schema, self.validator, self.settings.target_version, policy_root(path, self.settings)
+                    )
                     for check in self.checks:
                         found.extend(check(context))
                 except RecursionError:

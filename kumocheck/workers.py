@@ -11,6 +11,7 @@ caller, which runs it itself: a worker never loses or alters a result.
 
 from __future__ import annotations
 
+import gc
 import os
 import pickle
 import sys
@@ -35,7 +36,11 @@ def run_pieces(func: Callable[..., R], pieces: Sequence[tuple[Any, ...]]) -> lis
 
 
 def _run_forked(func: Callable[..., R], pieces: Sequence[tuple[Any, ...]]) -> list[R]:
-    children = [_fork(func, piece) for piece in pieces[1:]]
+    gc.freeze()  # the workers' collections then skip (and do not copy) the inherited heap
+    try:
+        children = [_fork(func, piece) for piece in pieces[1:]]
+    finally:
+        gc.unfreeze()
     results: list[R] = [func(*pieces[0])]  # the first piece in this process meanwhile
     for piece, (pid, read_fd) in zip(pieces[1:], children):
         with os.fdopen(read_fd, "rb") as incoming:
