@@ -342,7 +342,8 @@ _TIMER_CODE = """
 import sys, time, collections
 from pathlib import Path
 from kumocheck.config import Settings
-from kumocheck import project, parse, source, fastparse
+from kumocheck import project, source
+from kumocheck.parse import fastparse
 
 acc = collections.defaultdict(float)
 stack = []
@@ -523,14 +524,15 @@ def render_section(results: list[dict], lsp: dict | None, lsp_note: str, prof: d
     return "\n".join(out).rstrip() + "\n"
 
 
-def write_section(text: str) -> None:
+def write_section(text: str, section: str = SECTION) -> None:
+    """Replace `section` (up to the next `## ` heading) of docs/performance.md with `text`."""
     DOC.parent.mkdir(parents=True, exist_ok=True)
     if not DOC.exists():
         DOC.write_text(text, encoding="utf-8")
         return
     current = DOC.read_text(encoding="utf-8")
     lines = current.split("\n")
-    start = next((i for i, line in enumerate(lines) if line.strip() == SECTION), None)
+    start = next((i for i, line in enumerate(lines) if line.strip() == section), None)
     if start is None:
         DOC.write_text(current.rstrip("\n") + "\n\n" + text, encoding="utf-8")
         return

@@ -1,6 +1,6 @@
 """`python -m kumocheck`."""
 
-from kumocheck.cli import main
+from kumocheck.cli.process import run
 
 if __name__ == "__main__":  # worker processes re-import this module
-    raise SystemExit(main())
+    run()

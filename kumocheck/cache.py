@@ -3,8 +3,15 @@
 An entry's key hashes everything its findings depend on: kumocheck's version, the rules/
 data, the settings, the file's shown path, and the content of every Lua file under the
 file's policy root (cross-file rules see modules and entry points, so a change anywhere in
-the policy invalidates the whole policy's entries). Entries are JSON; unreadable or corrupt
-ones are ignored and rebuilt. Nothing here imports the parser.
+the policy invalidates the whole policy's entries). Nothing here imports the parser.
+
+Several kumocheck processes may share one cache directory (editor, pre-commit and CI at
+once), and any of them may be killed at any moment, so an entry is only ever trusted
+whole: it is written to a temporary file in the entry's folder and renamed into place
+(atomic on POSIX and Windows), and it carries its own key and a SHA-256 of its
+diagnostics, checked on every read. A truncated, foreign or otherwise corrupt entry is
+ignored (the file is checked afresh and the entry rewritten); writers racing on one key
+write identical content, so whichever rename lands last is right.
 """
 
 from __future__ import annotations
@@ -17,9 +24,9 @@ from pathlib import Path
 from kumocheck import __version__
 from kumocheck.config import Settings
 from kumocheck.diagnostics import Diagnostic
-from kumocheck.files import MAX_SCAN_FILES, display, lua_files_under, policy_root
+from kumocheck.files import MAX_SCAN_FILES, display, lua_files_under, policy_root, real_path
 
-FORMAT = 1
+FORMAT = 2  # 2: entries carry their key and a checksum
 DEFAULT_DIR = ".kumocheck_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by kumocheck.\n"
 
@@ -83,7 +90,7 @@ class ResultCache:
         return True
 
     def _read(self, path: Path) -> bytes:
-        key = path.resolve()
+        key = real_path(path)
         if key not in self.contents:
             try:
                 self.contents[key] = path.read_bytes()
@@ -111,9 +118,12 @@ class ResultCache:
         if not self.enabled:
             return None
         try:
-            data = json.loads(self._entry(key).read_text(encoding="utf-8"))
-            return [Diagnostic.from_json(item) for item in data["diagnostics"]]
-        except (OSError, ValueError, KeyError, TypeError):
+            data = json.loads(self._entry(key).read_bytes())
+            items = data["diagnostics"]
+            if data["key"] != key or data["sha256"] != _checksum(items):
+                return None  # another key's entry, or damaged: rebuilt by the caller
+            return [Diagnostic.from_json(item) for item in items]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # missing or corrupt: rebuilt by the caller
 
     def put(self, key: str, diagnostics: list[Diagnostic]) -> None:
@@ -122,12 +132,29 @@ class ResultCache:
         import tempfile
 
         entry = self._entry(key)
+        items = [d.to_json() for d in diagnostics]
+        payload = json.dumps({"key": key, "sha256": _checksum(items), "diagnostics": items}).encode("utf-8")
+        temporary = None
         try:
             entry.parent.mkdir(parents=True, exist_ok=True)
-            payload = json.dumps({"diagnostics": [d.to_json() for d in diagnostics]})
-            handle, temporary = tempfile.mkstemp(dir=entry.parent, suffix=".tmp")
-            with os.fdopen(handle, "w", encoding="utf-8") as out:
-                out.write(payload)
+            handle, temporary = tempfile.mkstemp(dir=entry.parent, prefix=f"{key[:16]}.", suffix=".tmp")
+            _write_all(handle, payload)
             os.replace(temporary, entry)
         except OSError:
             self.enabled = False
+            if temporary is not None:
+                try:
+                    os.unlink(temporary)
+                except OSError:
+                    pass
+
+
+def _checksum(items: list) -> str:
+    """SHA-256 of the diagnostics as canonical JSON."""
+    return hashlib.sha256(json.dumps(items, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _write_all(handle: int, payload: bytes) -> None:
+    """Write `payload` to the open file descriptor and close it."""
+    with os.fdopen(handle, "wb") as out:
+        out.write(payload)

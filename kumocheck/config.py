@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import fnmatch
+import functools
+import os
+import re
 from pathlib import Path
+from typing import Callable
 
 import attrs
 
@@ -38,7 +42,18 @@ class Settings:
         return tuple(found)
 
     def excluded(self, path: Path) -> bool:
-        return any(fnmatch.fnmatch(part, pattern) for part in path.parts for pattern in self.exclude)
+        matches = _exclusion_matcher(self.exclude)
+        return any(matches(os.path.normcase(part)) for part in path.parts)
+
+
+@functools.lru_cache(maxsize=64)
+def _exclusion_matcher(patterns: tuple[str, ...]) -> Callable[[str], bool]:
+    """One compiled regular expression for all `exclude` globs (fnmatch's own translation);
+    folder scans test every name against it."""
+    if not patterns:
+        return lambda part: False
+    regex = re.compile("|".join(fnmatch.translate(os.path.normcase(p)) for p in patterns))
+    return lambda part: regex.match(part) is not None
 
 
 def valid_release(text: str) -> bool:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import os
-import stat
 from pathlib import Path
 from typing import Iterable
 
@@ -23,23 +22,39 @@ def lua_files_under(root: Path, settings: Settings, limit: int | None = None) ->
 
     FIFOs, sockets and devices are skipped (reading them could block forever)."""
     found: list[Path] = []
-    for directory, folders, files in os.walk(root):
-        folders[:] = sorted(f for f in folders if not settings.excluded(Path(f)))
+    pending = [root]  # folders still to read, the next one last (os.walk's top-down order)
+    while pending:
+        directory = pending.pop()
+        files: list[str] = []
+        folders: list[str] = []
+        try:
+            with os.scandir(directory) as entries:  # file types come with the listing: no stat per file
+                for entry in entries:
+                    try:
+                        if entry.is_dir(follow_symlinks=False):
+                            folders.append(entry.name)
+                        elif entry.name.endswith(".lua") and entry.is_file():
+                            files.append(entry.name)
+                    except OSError:
+                        continue
+        except OSError:
+            continue
         for name in sorted(files):
-            if not name.endswith(".lua"):
+            if settings.excluded(Path(name)):  # its folders were checked on the way down
                 continue
-            path = Path(directory) / name
-            try:
-                if not stat.S_ISREG(path.stat().st_mode):
-                    continue
-            except OSError:
-                continue
-            if settings.excluded(path.relative_to(root)):
-                continue
-            found.append(path)
+            found.append(directory / name)
             if limit is not None and len(found) >= limit:
                 return sorted(found)
+        pending.extend(directory / f for f in sorted(folders, reverse=True) if not settings.excluded(Path(f)))
     return sorted(found)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def real_path(path: Path) -> Path:
+    """`path.resolve()`, memoised (one lstat per path component saved on every repeat);
+    `check_sources` clears it at the start of each check, so a long-running server sees
+    renames and new symlinks."""
+    return path.resolve()
 
 
 def discover(paths: Iterable[Path], settings: Settings) -> tuple[list[Path], list[str]]:
@@ -56,7 +71,7 @@ def discover(paths: Iterable[Path], settings: Settings) -> tuple[list[Path], lis
     unique: list[Path] = []
     seen: set[Path] = set()
     for path in found:
-        key = path.resolve()
+        key = real_path(path)
         if key not in seen:
             seen.add(key)
             unique.append(path)
@@ -67,7 +82,7 @@ def policy_root(path: Path, settings: Settings) -> Path:
     """Where `require` names start: configured, else the nearest folder holding init.lua."""
     if settings.policy_root is not None:
         return settings.policy_root
-    return _root_of_folder(path.resolve().parent)
+    return _root_of_folder(real_path(path).parent)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -83,7 +98,7 @@ def _root_of_folder(directory: Path) -> Path:
 def display(path: Path) -> str:
     """A path as shown to the user: relative to the working directory when below it."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        return str(real_path(path).relative_to(real_path(Path.cwd())))
     except ValueError:
         return str(path)
 

@@ -338,8 +338,7 @@ class Interpreter:
         return one_of(frame.returns) if frame.returns else Const(None)
 
     def _span(self, node: Any) -> Span | None:
-        span = span_of(node)
-        return span.in_file(self.frame.file) if span is not None else None
+        return span_of(node, None, self._stack[-1].file)
 
     @property
     def frame(self) -> Frame:

@@ -15,13 +15,15 @@ import attrs
 from kumocheck.checks import CheckContext, Finding, all_checks
 from kumocheck.config import Settings
 from kumocheck.diagnostics import Diagnostic, Report, Severity
-from kumocheck.files import MAX_SCAN_FILES, discover, display as _display, lua_files_under, policy_root
+from kumocheck.files import MAX_SCAN_FILES, discover, display as _display, lua_files_under, policy_root, real_path
+from kumocheck.gctuning import bulk_allocation
 from kumocheck.model import Interpreter, PolicyModel
 from kumocheck.parse.lua import LuaSyntaxError, ParsedChunk, SyntaxProblem, parse_lua, run_deep
 from kumocheck.schema.model import Schema, load_schema
 from kumocheck.schema.validate import Validator, nearest
 from kumocheck.source import SourceError, SourceFile, Span, read_source
 from kumocheck.suppress import ALL, Suppressions, collect
+from kumocheck.workers import can_fork, run_pieces
 
 _REQUIRE = re.compile(r"""\brequire\s*\(?\s*(?:'([^'\n]+)'|"([^"\n]+)"|\[\[([^\]\n]+)\]\])""")
 
@@ -37,14 +39,14 @@ class Workspace:
         self._importers_by_root: dict[Path, dict[Path, set[Path]]] = {}
 
     def source(self, path: Path, shown: str | None = None) -> SourceFile:
-        key = path.resolve()
+        key = real_path(path)
         if key in self.overlays:
             return self.overlays[key]
         source = read_source(path)
         return attrs.evolve(source, path=shown) if shown else source
 
     def parsed(self, path: Path, shown: str | None = None):
-        key = path.resolve()
+        key = real_path(path)
         if key not in self._parsed:
             source = self.source(path, shown)
             if source.too_large:
@@ -70,11 +72,11 @@ class Workspace:
             return None
         relative = Path(*module.split("."))
         origin = Path(from_file)
-        bases = [policy_root(origin, self.settings), origin.resolve().parent]
+        bases = [policy_root(origin, self.settings), real_path(origin).parent]
         for base in bases:
             for candidate in (base / relative.with_suffix(".lua"), base / relative / "init.lua"):
-                if candidate.resolve() in self.overlays or candidate.is_file():
-                    return candidate.resolve()
+                if real_path(candidate) in self.overlays or candidate.is_file():
+                    return real_path(candidate)
         return None
 
     def load(self, module: str, from_file: str):
@@ -94,7 +96,7 @@ class Workspace:
         if root not in self._importers_by_root:
             graph: dict[Path, set[Path]] = {}
             for other in lua_files_under(root, self.settings, MAX_SCAN_FILES):
-                source = other.resolve()
+                source = real_path(other)
                 for name in self._required_names(other):
                     target = self.resolve(name, str(other))
                     if target is not None and target != source:
@@ -104,13 +106,13 @@ class Workspace:
 
     def is_module(self, path: Path) -> bool:
         """True when another Lua file under the policy root requires this file."""
-        return bool(self._import_graph(policy_root(path, self.settings)).get(path.resolve()))
+        return bool(self._import_graph(policy_root(path, self.settings)).get(real_path(path)))
 
     def entry_points(self, path: Path) -> list[Path]:
         """The entry files (required by nobody) that load `path`, directly or not."""
         graph = self._import_graph(policy_root(path, self.settings))
         seen: set[Path] = set()
-        pending = [path.resolve()]
+        pending = [real_path(path)]
         entries: list[Path] = []
         while pending:
             current = pending.pop()
@@ -125,7 +127,7 @@ class Workspace:
         return sorted(entries)
 
     def _required_names(self, path: Path) -> set[str]:
-        key = path.resolve()
+        key = real_path(path)
         if key not in self._importers:
             try:
                 text = self.source(path).text
@@ -222,7 +224,7 @@ class Checker:
         self, workspace: Workspace, path: Path, shown: str, parsed: ParsedChunk | None = None
     ) -> list[Finding]:
         """Findings of the policy whose entry file is `path`, in any of its files (cached)."""
-        key = path.resolve()
+        key = real_path(path)
         if key not in self._findings:
             if parsed is None:
                 try:
@@ -233,7 +235,9 @@ class Checker:
             if parsed is not None:
                 try:
                     model = build_model(workspace, path, shown, parsed.chunk, self.schema)
-                    context = CheckContext(model, self.schema, self.validator, self.settings.target_version)
+                    context = CheckContext(
+                        model, self.schema, self.validator, self.settings.target_version, policy_root(path, self.settings)
+                    )
                     for check in self.checks:
                         found.extend(check(context))
                 except RecursionError:
@@ -289,6 +293,7 @@ class Checker:
 
 PARALLEL_MIN_FILES = 8
 PARALLEL_MIN_BYTES = 1 << 20  # below this, starting worker processes costs more than it saves
+PARALLEL_MIN_BYTES_FORKED = 64 << 10  # forked workers start in milliseconds (kumocheck/workers.py)
 
 
 def policy_files(path: Path, settings: Settings) -> list[Path]:
@@ -312,11 +317,24 @@ def check_sources(
     jobs: int = 1,
 ) -> Report:
     """Check files (and directories); `overlays` supplies unsaved or stdin text."""
+    real_path.cache_clear()
+    with bulk_allocation():
+        return _check_sources(paths, settings, overlays, shown_names, jobs)
+
+
+def _check_sources(
+    paths: list[Path],
+    settings: Settings,
+    overlays: dict[Path, SourceFile] | None,
+    shown_names: dict[Path, str] | None,
+    jobs: int,
+) -> Report:
     report = Report()
     workspace = Workspace(settings, overlays)
     files, report.errors = discover([p for p in paths if p.resolve() not in workspace.overlays], settings)
     files += [p for p in paths if p.resolve() in workspace.overlays]
-    if jobs > 1 and not overlays and len(files) >= PARALLEL_MIN_FILES and sum(map(_size, files)) >= PARALLEL_MIN_BYTES:
+    min_bytes = PARALLEL_MIN_BYTES_FORKED if can_fork() else PARALLEL_MIN_BYTES
+    if jobs > 1 and not overlays and len(files) >= PARALLEL_MIN_FILES and sum(map(_size, files)) >= min_bytes:
         _check_parallel(files, settings, shown_names or {}, jobs, report)
     else:
         checker = Checker(settings)
@@ -340,9 +358,6 @@ def _check_parallel(
     files: list[Path], settings: Settings, shown_names: dict[Path, str], jobs: int, report: Report
 ) -> None:
     """Spread whole policies (files sharing a root) over worker processes."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     groups: dict[Path, list[Path]] = {}
     for path in files:
         groups.setdefault(policy_root(path, settings), []).append(path)
@@ -356,10 +371,10 @@ def _check_parallel(
         report_one = _check_bucket(files, settings, shown_names)
         _merge(report, report_one)
         return
-    context = multiprocessing.get_context("spawn")  # fork is unsafe with threads alive
-    with ProcessPoolExecutor(max_workers=len(buckets), mp_context=context) as pool:
-        for part in pool.map(_check_bucket, buckets, [settings] * len(buckets), [shown_names] * len(buckets)):
-            _merge(report, part)
+    if can_fork():
+        load_schema()  # once, before the workers fork: they share it
+    for part in run_pieces(_check_bucket, [(bucket, settings, shown_names) for bucket in buckets]):
+        _merge(report, part)
 
 
 def _merge(report: Report, part: Report) -> None:

@@ -208,9 +208,10 @@ def _check_stdin(args, settings, paths):
 def _check_with_cache(args, settings, paths, jobs):
     """Answer unchanged files from the cache; check the others (in parallel when many)."""
     from kumocheck.diagnostics import Report
-    from kumocheck.files import discover, display
+    from kumocheck.files import discover, display, real_path
     from kumocheck.source import decode_source
 
+    real_path.cache_clear()  # paths are resolved afresh for each run (in-process callers)
     files, errors = discover(paths, settings)
     cache = None
     if not args.no_cache:
@@ -231,7 +232,7 @@ def _check_with_cache(args, settings, paths, jobs):
             continue
         shown = display(path)
         report.diagnostics.extend(found)
-        report.sources[shown] = decode_source(shown, cache.contents.get(path.resolve(), b"")).text
+        report.sources[shown] = decode_source(shown, cache.contents.get(real_path(path), b"")).text
         report.files_checked += 1
         report.cached += 1
     if misses:

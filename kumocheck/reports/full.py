@@ -35,8 +35,11 @@ def _excerpt(diagnostic: Diagnostic, lines: list[str], color: bool) -> list[str]
 def render(report: Report, options) -> str:
     color = options.color
     out: list[str] = []
+    split: dict[str, list[str]] = {}  # each file's lines, split once (not per diagnostic)
     for diagnostic in report.diagnostics:
-        lines = report.sources.get(diagnostic.path, "").splitlines()
+        lines = split.get(diagnostic.path)
+        if lines is None:
+            lines = split[diagnostic.path] = report.sources.get(diagnostic.path, "").splitlines()
         head = _paint(f"{diagnostic.severity.value}[{diagnostic.code}]", _COLORS[diagnostic.severity], color)
         out.append(f"{head}: {_paint(diagnostic.message, '1', color)} [{diagnostic.rule}]")
         out.append(f"  --> {diagnostic.path}:{diagnostic.span.line}:{diagnostic.span.column}")

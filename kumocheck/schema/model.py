@@ -16,6 +16,7 @@ from kumocheck.files import rules_dir  # noqa: F401 (part of this module's API)
 
 SCALAR_TYPES = frozenset(
     {"string", "bool", "u16", "u32", "usize", "duration", "throttle", "socket_addr", "url", "mx_name"}
+    | {"fancy_regex", "rust_regex"}
 )
 INTEGER_RANGES = {"u16": (0, 2**16 - 1), "u32": (0, 2**32 - 1), "usize": (0, 2**64 - 1)}
 
@@ -58,6 +59,8 @@ class TypeRef:
             "socket_addr": "an address string",
             "url": "a URL string",
             "mx_name": "a host string",
+            "fancy_regex": "a regular expression string",
+            "rust_regex": "a regular expression string",
         }[self.kind]
 
 

@@ -14,7 +14,7 @@ import attrs
 
 #: Lua scalars: None (nil), bool, int, float, bytes (strings are byte strings).
 Scalar = Union[None, bool, int, float, bytes]
-MAX_OPTIONS = 4096  # per-domain maps can be large; beyond this a value is Unknown
+MAX_OPTIONS = 1 << 17  # per-domain maps can be large; beyond this a value is Unknown
 
 
 @attrs.define(eq=False)
@@ -43,12 +43,23 @@ class TableValue:
     open: bool = False
     array_meta: bool = False  # built by kumo.serde & co: a list even when empty
     keys_uncertain: bool = False  # `t[k] = nil` with k unknown: any key may be gone
+    # Lookup index over `entries` (which builders only ever append to): the last entry of
+    # each constant key, brought up to date on each `get`, so lookups stay O(1).
+    _index: dict = attrs.field(init=False, factory=dict, repr=False)
+    _indexed: int = attrs.field(init=False, default=0, repr=False)
+    _indexed_list: Any = attrs.field(init=False, default=None, repr=False)
 
     def get(self, key: Scalar) -> Entry | None:
-        for entry in reversed(self.entries):
-            if isinstance(entry.key, Const) and _same_key(entry.key.value, key):
-                return entry
-        return None
+        entries = self.entries
+        if self._indexed_list is not entries or self._indexed > len(entries):
+            self._index, self._indexed, self._indexed_list = {}, 0, entries
+        if self._indexed < len(entries):
+            index = self._index
+            for entry in entries[self._indexed :]:
+                if isinstance(entry.key, Const):
+                    index[_key_slot(entry.key.value)] = entry
+            self._indexed = len(entries)
+        return self._index.get(_key_slot(key))
 
     def string_keys(self) -> Iterator[tuple[str, Entry]]:
         for entry in self.entries:
@@ -112,12 +123,14 @@ Value = Union[Const, TableValue, Unknown, OneOf, Opaque]
 UNKNOWN = Unknown()
 
 
-def _same_key(a: Scalar, b: Scalar) -> bool:
-    if isinstance(a, bool) or isinstance(b, bool):
-        return a is b
-    return type(a) is type(b) and a == b or (
-        isinstance(a, (int, float)) and isinstance(b, (int, float)) and a == b
-    )
+def _key_slot(key: Scalar) -> Any:
+    """The dict key under which Lua finds `key`: booleans apart from numbers, 1 == 1.0;
+    NaN (no valid Lua key) gets a fresh object, so it is never found."""
+    if isinstance(key, bool):
+        return (bool, key)
+    if isinstance(key, float) and key != key:
+        return object()
+    return key
 
 
 def one_of(values: Iterable[Value]) -> Value:
@@ -129,8 +142,10 @@ def one_of(values: Iterable[Value]) -> Value:
         else:
             flat.append(value)
     unique: list[Value] = []
+    seen: set[int] = set()  # identities: values are compared by identity, not content
     for value in flat:
-        if not any(value is seen for seen in unique):
+        if id(value) not in seen:
+            seen.add(id(value))
             unique.append(value)
     if len(unique) == 1:
         return unique[0]
