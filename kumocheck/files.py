@@ -9,7 +9,7 @@ import functools
 import os
 import stat
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from kumocheck.config import Settings
 
@@ -42,13 +42,31 @@ def lua_files_under(root: Path, settings: Settings, limit: int | None = None) ->
     return sorted(found)
 
 
-def discover(paths: Iterable[Path], settings: Settings) -> tuple[list[Path], list[str]]:
-    """Expand files and directories into the .lua files to check."""
+def data_files_under(root: Path, settings: Settings, accept: Callable[[Path], bool]) -> list[Path]:
+    """*.toml and *.json files below `root` that `accept` (a data file of a known kind)."""
+    found: list[Path] = []
+    for directory, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if not settings.excluded(Path(f)))
+        for name in sorted(files):
+            path = Path(directory) / name
+            if path.suffix.lower() not in (".toml", ".json") or settings.excluded(path.relative_to(root)):
+                continue
+            if path.is_file() and accept(path):
+                found.append(path)
+    return found
+
+
+def discover(
+    paths: Iterable[Path], settings: Settings, accept_data: Callable[[Path], bool] | None = None
+) -> tuple[list[Path], list[str]]:
+    """Expand files and directories into the .lua files (and known data files) to check."""
     found: list[Path] = []
     errors: list[str] = []
     for path in paths:
         if path.is_dir():
             found.extend(lua_files_under(path, settings))
+            if accept_data is not None:
+                found.extend(data_files_under(path, settings, accept_data))
         elif path.exists():
             found.append(path)
         else:

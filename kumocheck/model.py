@@ -20,6 +20,7 @@ from typing import Any, Callable
 import attrs
 from luaparser import astnodes as ast
 
+from kumocheck.extras.setup import DataFile, HelperCall, HelperUse, snapshot
 from kumocheck.runtime import lua_number
 from kumocheck.runtime.errors import LuaError
 from kumocheck.schema.values import (
@@ -176,6 +177,10 @@ class PolicyModel:
     helper_modules: set[str] = attrs.Factory(set)
     loads_data: bool = False
     is_module: bool = False  # another file requires this one
+    helper_calls: list[HelperCall] = attrs.Factory(list)  # sources:setup{...} and the like
+    helper_uses: list[HelperUse] = attrs.Factory(list)  # names read from helper objects
+    data_files: list[DataFile] = attrs.Factory(list)  # what the helpers load (kumocheck.extras.setup)
+    data_files_complete: bool = True  # False when a file list could not be known statically
     binary: str = "kumod"  # which KumoMTA program loads the policy (from its file name)
 
     @property
@@ -300,6 +305,7 @@ class Interpreter:
         self._handler_calls: list[tuple[Span | None, int]] = []  # (call, branch depth at the call)
         self._required_helpers: set[str] = set()  # calls made directly by a handler body
         self.helper_registrations: dict[str, dict] = {}
+        self.helper_returns: dict[tuple[str, str], str] = {}  # (helper, function) -> object it returns
         self.inert_events: set[str] = set()
         self.event_param_types: dict[str, tuple[str, ...]] = {}  # event -> "string" / "string?"  # known events the loading program never fires
         self._functions: dict[int, FunctionInfo] = {}
@@ -784,7 +790,11 @@ class Interpreter:
             return Const(constant, self._span(node)) if constant is not None else UNKNOWN
         if isinstance(base, Opaque) and base.kind == "helper":
             name = _const_str(key)
-            return Opaque("helper_fn", self._span(node), (base.detail, name)) if name else UNKNOWN
+            span = self._span(node)
+            if name and span is not None:
+                use = HelperUse(self.frame.file, span, base.detail, name)
+                self._record(self.model.helper_uses, use, ("helper-use", self.frame.file, span, name))
+            return Opaque("helper_fn", span, (base.detail, name)) if name else UNKNOWN
         if isinstance(base, Opaque) and base.kind == "module":
             name = _const_str(key)
             if name is None:
@@ -864,9 +874,14 @@ class Interpreter:
         if isinstance(callee, Opaque) and callee.kind == "helper_fn":
             module, function = callee.detail
             self._helper_registers(module, function, self._span(node))
+            span = self._span(node)
+            passed = args[1:] if args and isinstance(args[0], Opaque) and args[0].kind == "helper" else args
+            call = HelperCall(self.frame.file, span, module, function, [snapshot(a) for a in passed], callee.origin)
+            self._record(self.model.helper_calls, call, ("helper-call", self.frame.file, span, module, function))
             for arg in args:
                 _escape(arg)
-            return UNKNOWN
+            returned = self.helper_returns.get((module, function))
+            return Opaque("helper", span, returned) if returned else UNKNOWN
         if isinstance(callee, Opaque) and callee.kind == "module":
             return self._call_api(callee.detail, args, node)
         if isinstance(callee, Opaque) and callee.kind == "function":

@@ -46,8 +46,12 @@ def all_checks() -> list[Check]:
     from kumocheck.checks import (
         config_schema,
         constructor_shadows_event,
+        data_schema,
+        duplicate_entry,
         duplicate_handler,
         handler_arity,
+        ignored_setting,
+        missing_data_file,
         nil_return,
         object_keys,
         on_inside_handler,
@@ -55,8 +59,10 @@ def all_checks() -> list[Check]:
         retry_exceeds_max_age,
         table_return,
         unbound_constructor,
+        undefined_reference,
         unknown_api,
         unknown_event,
+        unknown_helper_api,
         unreachable_handler,
     )
 
@@ -75,6 +81,12 @@ def all_checks() -> list[Check]:
         unknown_api.check,
         requires_newer_kumomta.check,
         unreachable_handler.check,
+        data_schema.check,
+        unknown_helper_api.check,
+        missing_data_file.check,
+        undefined_reference.check,
+        ignored_setting.check,
+        duplicate_entry.check,
     ]
 
 

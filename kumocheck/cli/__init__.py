@@ -59,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-j", "--jobs", type=int, metavar="N", default=None, help="check with N processes (default: the number of cores)")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     check.add_argument("--cache-dir", metavar="DIR", help="where the result cache lives (default: .kumocheck_cache; env KUMOCHECK_CACHE_DIR)")
+    check.add_argument("--data-kind", choices=("shaping", "sources", "queues", "listener-domains", "dkim"), help="the kind of the TOML/JSON data files named on the command line")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in full output (default: auto; NO_COLOR is honoured)")
 
     rule = commands.add_parser("rule", help="explain a rule")
@@ -112,6 +113,8 @@ def _settings(args):
         if not valid_release(args.target_version):
             raise UsageError(f"--target-version {args.target_version}: expected a release such as 2024.11.08")
         changes["target_version"] = args.target_version
+    if getattr(args, "data_kind", None):
+        changes["data_kind"] = args.data_kind
     if args.policy_root:
         root = Path(args.policy_root)
         if not root.is_dir():
@@ -166,7 +169,7 @@ def run_check(args) -> int:
     for error in report.errors:
         print(f"kumocheck: {error}", file=sys.stderr)
     if report.files_checked == 0 and not report.errors:
-        print("kumocheck: warning: no Lua files found under the given path(s)", file=sys.stderr)
+        print("kumocheck: warning: no Lua or data files found under the given path(s)", file=sys.stderr)
     output_format = args.output_format or "full"
     render = renderer(output_format)
     if render is None:

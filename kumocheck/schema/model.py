@@ -13,9 +13,11 @@ from typing import Any, Iterator
 import attrs
 
 from kumocheck.files import rules_dir  # noqa: F401 (part of this module's API)
+from kumocheck.schema.helpers import HelperCatalogue, foreign_structs
 
 SCALAR_TYPES = frozenset(
     {"string", "bool", "u16", "u32", "usize", "duration", "throttle", "socket_addr", "url", "mx_name"}
+    | {"any", "number", "cidr", "ip_addr", "limit", "function", "fancy_regex", "rust_regex"}  # helpers' data
 )
 INTEGER_RANGES = {"u16": (0, 2**16 - 1), "u32": (0, 2**32 - 1), "usize": (0, 2**64 - 1)}
 
@@ -31,8 +33,8 @@ class TypeRef:
     @classmethod
     def parse(cls, text: str) -> TypeRef:
         head, _, rest = text.partition(":")
-        if head == "list":
-            return cls("list", item=cls.parse(rest))
+        if head in ("list", "map", "one_or_list"):  # map: string keys; one_or_list: T or a list of T
+            return cls(head, item=cls.parse(rest))
         if head in ("enum", "struct", "union"):
             return cls(head, name=rest)
         if head not in SCALAR_TYPES:
@@ -43,6 +45,10 @@ class TypeRef:
         """How a message names this type to a user."""
         if self.kind == "list":
             return "a list"
+        if self.kind == "map":
+            return "a table of names"
+        if self.kind == "one_or_list":
+            return f"{self.item.describe()} or a list of them"
         if self.kind in ("struct", "union"):
             return "a table"
         if self.kind == "enum":
@@ -58,6 +64,14 @@ class TypeRef:
             "socket_addr": "an address string",
             "url": "a URL string",
             "mx_name": "a host string",
+            "any": "a value",
+            "number": "a number",
+            "cidr": "a CIDR string like '10.0.0.0/8'",
+            "ip_addr": "an IP address string",
+            "limit": "a limit (an integer, or a string like 'local:10')",
+            "fancy_regex": "a regular expression string",
+            "rust_regex": "a regular expression string",
+            "function": "a function",
         }[self.kind]
 
 
@@ -86,6 +100,9 @@ class StructSpec:
     doc: str = ""
     constructor: str | None = None
     variant: str | None = None
+    other_keys: TypeRef | None = None  # the type of undeclared keys (names, flattened maps)
+    label: str | None = None  # how messages name it (data-file tables: `[source.S]`)
+    flatten: str | None = None  # undeclared keys are this struct's fields (serde flatten)
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -108,6 +125,7 @@ class UnionSpec:
     name: str
     variants: tuple[TypeRef, ...]
     doc: str = ""
+    label: str = "delivery protocol"  # "matches no <label>"
 
 
 @attrs.frozen
@@ -212,6 +230,7 @@ class Schema:
         return tuple(self.user_events.get("custom_lua_constructor", {}).get("params", ("domain", "tenant", "campaign")))
     api: ApiCatalogue
     rules: dict[str, RuleSpec]
+    extras: HelperCatalogue = attrs.Factory(HelperCatalogue.empty)  # rules/policy_extras.toml
 
     def struct(self, name: str) -> StructSpec:
         return self.structs[name]
@@ -292,6 +311,9 @@ def _struct(name: str, data: dict) -> StructSpec:
         doc=data.get("doc", ""),
         constructor=data.get("constructor"),
         variant=data.get("variant"),
+        other_keys=TypeRef.parse(data["other_keys"]) if "other_keys" in data else None,
+        label=data.get("label"),
+        flatten=data.get("flatten"),
     )
 
 
@@ -320,8 +342,12 @@ def load_schema() -> Schema:
     api = _load("kumo_api.toml")
     egress = _load("egress.toml")
     rules = _load("rules.toml")
+    extras = _load("policy_extras.toml")
+    structs = {name: _struct(name, data) for name, data in {**config["structs"], **extras.get("structs", {})}.items()}
+    for name, data in foreign_structs(egress.get("objects", {}), structs).items():
+        structs[name] = _struct(name, data)  # typed by their own branch's [structs.X] when present
     return Schema(
-        structs={name: _struct(name, data) for name, data in config["structs"].items()},
+        structs=structs,
         enums={
             name: EnumSpec(
                 name,
@@ -330,11 +356,16 @@ def load_schema() -> Schema:
                 tuple(data.get("undocumented", ())),
                 data.get("doc", ""),
             )
-            for name, data in {**config["enums"], **egress.get("enums", {})}.items()
+            for name, data in {**config["enums"], **egress.get("enums", {}), **extras.get("enums", {})}.items()
         },
         unions={
-            name: UnionSpec(name, tuple(TypeRef.parse(v) for v in data["variants"]), data.get("doc", ""))
-            for name, data in config["unions"].items()
+            name: UnionSpec(
+                name,
+                tuple(TypeRef.parse(v) for v in data["variants"]),
+                data.get("doc", ""),
+                data.get("label", "delivery protocol"),
+            )
+            for name, data in {**config["unions"], **extras.get("unions", {})}.items()
         },
         entry_struct=config["meta"]["entry_struct"],
         foreign=tuple(
@@ -367,4 +398,5 @@ def load_schema() -> Schema:
         rules={
             name: RuleSpec(name=name, **data) for name, data in rules.get("rules", {}).items()
         },
+        extras=HelperCatalogue.load(extras),
     )

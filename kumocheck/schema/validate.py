@@ -13,6 +13,7 @@ from typing import Any, Iterator
 import attrs
 
 from kumocheck.values import addresses, humantime, throttle
+from kumocheck.schema.data_values import DataValueChecks
 from kumocheck.schema.model import (
     INTEGER_RANGES,
     newer_than,
@@ -38,6 +39,8 @@ from kumocheck.schema.values import (
 Path = tuple[str | int, ...]
 #: Opaque values that are certainly not data (a function, a module, a config object).
 NON_DATA_KINDS = frozenset({"function", "config", "module", "stdlib", "helper", "helper_fn"})
+#: Value kinds of the helpers' data and options, judged in kumocheck.schema.data_values.
+DATA_KINDS = frozenset({"any", "number", "function", "map", "one_or_list", "cidr", "ip_addr", "limit"})
 UNKNOWN_KEYS_REJECTED_SINCE = "2023.06.22-51b72a83"  # before that, unknown keys were ignored
 
 
@@ -105,7 +108,7 @@ def suggest_duration(text: str) -> str | None:
         return None  # beyond what a Duration holds: no spelling to suggest
 
 
-class Validator:
+class Validator(DataValueChecks):
     """Walks a value and a type side by side."""
 
     def __init__(self, schema: Schema, target_version: str | None = None):
@@ -133,7 +136,9 @@ class Validator:
 
     def _one(self, value: Value, typ: TypeRef, path: Path) -> Iterator[Problem]:
         kind = typ.kind
-        if kind == "struct":
+        if kind in DATA_KINDS:
+            yield from self._data_value(value, typ, path)
+        elif kind == "struct":
             yield from self._struct(value, self.schema.structs[typ.name], path)
         elif kind == "union":
             yield from self._union(value, self.schema.unions[typ.name], path)
@@ -143,6 +148,12 @@ class Validator:
             yield from self._enum(value, self.schema.enums[typ.name], path)
         else:
             yield from self._scalar(value, typ, path)
+
+    def _problem(self, rule: str, message: str, origin: Any, path: Path, **extra: Any) -> Problem:
+        return Problem(rule, message, origin, path, **extra)
+
+    def _where(self, path: Path) -> str:
+        return path_text(path)
 
     def _wrong_type(self, value: Value, typ: TypeRef, path: Path, hint: str | None = None) -> Problem:
         return Problem(
@@ -450,6 +461,13 @@ class Validator:
             if _is_nil(entry.value):
                 continue  # `k = nil` (in the constructor or later): the key is not there
             field = spec.fields.get(key)
+            if field is None and spec.flatten:
+                field = self.schema.structs[spec.flatten].fields.get(key)
+            if field is None and spec.other_keys is not None and (
+                spec.other_keys.kind not in ("struct", "map") or isinstance(entry.value, TableValue)
+            ):
+                yield from self.validate(entry.value, spec.other_keys, path + (key,))
+                continue
             if field is None:
                 if value.keys_uncertain:
                     continue  # keys were deleted by code we cannot follow
@@ -521,6 +539,8 @@ class Validator:
         ignored = spec.unknown_keys == "ignore"
         where = self._struct_name(spec, path) if spec.constructor else f"`{path_text(path)}`"
         candidates = tuple(spec.fields)
+        if spec.flatten:
+            candidates += tuple(self.schema.structs[spec.flatten].fields)
         if spec.variant:  # next to a protocol variant: any variant's key was meant
             candidates = tuple(n for s in self.schema.structs.values() if s.variant for n in s.fields)
         guess = nearest(key, candidates)
@@ -580,8 +600,8 @@ class Validator:
         if not isinstance(value, TableValue):
             yield self._wrong_type(value, TypeRef("union", name=spec.name), path, self._union_hint(structs))
             return
-        if not scalars and len(structs) > 1:
-            yield from self._tagged_by_keys(value, structs, path)
+        if len(structs) > 1:
+            yield from self._tagged_by_keys(value, structs, path, spec.label)
         else:
             yield from self._struct(value, self.schema.structs[structs[0].name], path)
 
@@ -592,7 +612,9 @@ class Validator:
             shapes.append("{ " + ", ".join(f"{k} = ..." for k in spec.required) + " }")
         return "write one of " + ", ".join(shapes)
 
-    def _tagged_by_keys(self, value: TableValue, structs: list[TypeRef], path: Path) -> Iterator[Problem]:
+    def _tagged_by_keys(
+        self, value: TableValue, structs: list[TypeRef], path: Path, label: str = "delivery protocol"
+    ) -> Iterator[Problem]:
         keys = {key for key, entry in value.string_keys() if not _is_nil(entry.value)}
         specs = [self.schema.structs[ref.name] for ref in structs]
         candidates = [spec for spec in specs if set(spec.required) <= keys]
@@ -604,7 +626,7 @@ class Validator:
             hint = "; ".join(f"`{key}`: did you mean `{g}`?" for key, g in guesses.items() if g)
             yield Problem(
                 "invalid-value",
-                f"`{path_text(path)}` matches no delivery protocol: it needs one of "
+                f"`{path_text(path)}` matches no {label}: it needs one of "
                 + ", ".join(f"`{d}`" for d in discriminants),
                 value.origin,
                 path,
