@@ -14,7 +14,7 @@ from typing import Iterable
 
 import attrs
 
-from kumocheck.parse.lua import Comment
+from kumocheck.parse.common import Comment
 from kumocheck.source import Span
 
 _DIRECTIVE = re.compile(

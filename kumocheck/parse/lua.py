@@ -29,6 +29,7 @@ from antlr4.error.Errors import ParseCancellationException
 from luaparser import astnodes
 from luaparser.builder import BuilderVisitor
 
+from kumocheck.parse.common import Comment, SyntaxProblem
 from kumocheck.parse.literals import LiteralError, decode_string_token, number_value
 from luaparser.parser.LuaLexer import LuaLexer
 from luaparser.parser.LuaParser import LuaParser
@@ -46,31 +47,12 @@ _EXPRESSION_ENDS = {",", ";", "=", "then", "do", "else", "elseif", "return", "lo
 T = TypeVar("T")
 
 
-@attrs.frozen
-class SyntaxProblem:
-    """Why a source text is not a Lua chunk; line and column are 1-based."""
-
-    message: str
-    line: int
-    column: int
-    end_column: int | None = None
-
-
 class LuaSyntaxError(Exception):
     """Raised by `parse_lua` with the problem found."""
 
     def __init__(self, problem: SyntaxProblem):
         super().__init__(f"{problem.line}:{problem.column}: {problem.message}")
         self.problem = problem
-
-
-@attrs.frozen
-class Comment:
-    """A comment token: its text (with the leading `--`) and 1-based position."""
-
-    text: str
-    line: int
-    column: int
 
 
 @attrs.frozen
