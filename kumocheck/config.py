@@ -36,11 +36,12 @@ class Settings:
     def data_kind_for(self, path: Path, root: Path | None = None) -> str | None:
         """The kind a `[data-files]` glob gives a file (matched relative to `root` and by name)."""
         names = [path.as_posix(), path.name]
-        if root is not None:
-            try:
-                names.insert(0, path.resolve().relative_to(root.resolve()).as_posix())
-            except ValueError:
-                pass
+        for base in (root, self.config_file.parent if self.config_file else None):
+            if base is not None:
+                try:
+                    names.insert(0, path.resolve().relative_to(base.resolve()).as_posix())
+                except ValueError:
+                    pass
         for pattern, kind in self.data_files:
             if any(fnmatch.fnmatch(name, pattern) for name in names):
                 return kind

@@ -69,8 +69,9 @@ def attach_data(model: PolicyModel, entry: Path, reader: DataReader, settings: S
         if data.path is None:
             continue
         if not data.path.is_file():
-            data.missing = (tree_known and _under(data.path, root)) or any(
-                _under(data.path, Path(folder)) for _, folder in settings.data_paths
+            absolute = data.named is not None and data.named.startswith("/")  # relative: kumod's cwd decides
+            data.missing = absolute and not _templated(data.path) and (
+                (tree_known and _under(data.path, root)) or any(_under(data.path, Path(f)) for _, f in settings.data_paths)
             )
             continue
         try:
@@ -80,6 +81,14 @@ def attach_data(model: PolicyModel, entry: Path, reader: DataReader, settings: S
         data.document = document
     model.data_files = found
     model.data_files_complete = complete
+
+
+TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".tmpl", ".tpl", ".template", ".erb", ".in")
+
+
+def _templated(path: Path) -> bool:
+    """The file is generated at deploy time from a template next to where it belongs."""
+    return any(path.with_name(path.name + suffix).is_file() for suffix in TEMPLATE_SUFFIXES)
 
 
 def _under(path: Path, folder: Path) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Callable, Iterable
@@ -112,3 +113,43 @@ def rules_dir() -> Path:
     if (packaged / "queue_config.toml").is_file():
         return packaged
     return Path(__file__).resolve().parent.parent / "rules"
+
+
+@functools.cache
+def conventional_data_names() -> dict[str, str]:
+    """File name -> data-file kind (shaping.toml...), from rules/policy_extras.toml."""
+    import tomllib  # only when data files are looked for
+
+    path = rules_dir() / "policy_extras.toml"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        kinds = tomllib.load(handle).get("data_kinds", {})
+    return {name: kind for kind, spec in kinds.items() for name in spec.get("names", ())}
+
+
+_DATA_NAME = re.compile(r"""['"\[]([^'"\]\n]*\.(?:toml|json))['"\]]""")
+
+
+@functools.lru_cache(maxsize=256)
+def _named_in_lua(root: Path, settings: Settings) -> frozenset[str]:
+    """Base names of .toml/.json files that string literals of the Lua files under `root` mention."""
+    names: set[str] = set()
+    for lua in lua_files_under(root, settings, MAX_SCAN_FILES):
+        try:
+            text = lua.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        names.update(match.rsplit("/", 1)[-1] for match in _DATA_NAME.findall(text))
+    return frozenset(names)
+
+
+def maybe_data_file(path: Path, settings: Settings) -> bool:
+    """A cheap test for folder walks: a data file of a configured or conventional kind, or one
+    whose name a Lua file of its policy mentions (the checker then decides from the model)."""
+    if path.name in conventional_data_names():
+        return True
+    root = policy_root(path, settings)
+    if settings.data_kind_for(path, root):
+        return True
+    return path.name in _named_in_lua(root, settings)

@@ -361,23 +361,25 @@ def check_sources(
     overlays: dict[Path, SourceFile] | None = None,
     shown_names: dict[Path, str] | None = None,
     jobs: int = 1,
+    named: set[Path] | None = None,
 ) -> Report:
     """Check files (and directories); `overlays` supplies unsaved or stdin text."""
     report = Report()
     workspace = Workspace(settings, overlays)
     schema = load_schema()
     walked = attrs.evolve(settings, data_kind=None)  # --data-kind is for files named explicitly
+    finder = Checker(settings, schema)  # its models are reused below when checking serially
     files, report.errors = discover(
         [p for p in paths if p.resolve() not in workspace.overlays],
         settings,
-        lambda p: kind_of(p, walked, schema) is not None,
+        lambda p: kind_of(p, walked, schema) is not None or bool(finder.loaders_of(workspace, p)),
     )
     files += [p for p in paths if p.resolve() in workspace.overlays]
-    files = _known_data_files(files, settings, schema, workspace, report)
+    files = _known_data_files(files, settings, schema, finder, workspace, report, named)
     if jobs > 1 and not overlays and len(files) >= PARALLEL_MIN_FILES and sum(map(_size, files)) >= PARALLEL_MIN_BYTES:
         _check_parallel(files, settings, shown_names or {}, jobs, report)
     else:
-        checker = Checker(settings)
+        checker = finder
         for path in files:
             shown = (shown_names or {}).get(path) or _display(path)
             try:
@@ -390,12 +392,23 @@ def check_sources(
     return report
 
 
-def _known_data_files(files: list[Path], settings: Settings, schema: Schema, workspace: Workspace, report: Report) -> list[Path]:
-    """Drop explicitly named data files of no known kind (with a message), unless a policy loads them."""
+def _known_data_files(
+    files: list[Path],
+    settings: Settings,
+    schema: Schema,
+    checker: Checker,
+    workspace: Workspace,
+    report: Report,
+    named: set[Path] | None,
+) -> list[Path]:
+    """Drop data files of no known kind that no policy loads: with a message when the user
+    named them (`named`: those paths; None: every path given), silently when walked."""
     kept = []
     for path in files:
         if is_data_name(path) and kind_of(path, settings, schema) is None:
-            if not Checker(settings, schema).loaders_of(workspace, path):
+            if not checker.loaders_of(workspace, path):
+                if named is not None and path.resolve() not in named:
+                    continue
                 report.errors.append(
                     f"{_display(path)}: not a data file of a known kind; name its kind with "
                     "--data-kind or a [data-files] glob (kinds: shaping, sources, queues, listener-domains, dkim)"

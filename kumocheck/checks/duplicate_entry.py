@@ -71,8 +71,9 @@ def _pool_members(context: CheckContext) -> Iterator[Finding]:
     for data, table in loaded(context, "sources"):
         for pool, _, members in tables(table, "pool"):
             for name, entry in members.string_keys():
+                here = getattr(entry.origin, "file", None) or data.file
                 earlier = listed.get((pool, name))
-                if earlier is not None and earlier != data.file:
+                if earlier is not None and earlier != here:
                     yield finding(
                         "duplicate-entry",
                         entry.origin,
@@ -81,7 +82,7 @@ def _pool_members(context: CheckContext) -> Iterator[Finding]:
                         "appended, so it gets two entries and twice its share",
                         "list each source of a pool in one file",
                     )
-                listed.setdefault((pool, name), data.file)
+                listed.setdefault((pool, name), here)
 
 
 def _listener_domains(context: CheckContext) -> Iterator[Finding]:
