@@ -8,6 +8,7 @@ order (the later one wins when serde_json builds a map).
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_right
 
@@ -64,6 +65,16 @@ class JsonReader:
         return JsonSyntaxError(SyntaxProblem(message, line, column, end))
 
     def read(self) -> TableValue:
+        """The top-level table (the cyclic GC is paused meanwhile: no cycles are built)."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._document()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _document(self) -> TableValue:
         src = self.src
         pos = _WS.match(src, 0).end()
         if pos == len(src):

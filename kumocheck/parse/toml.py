@@ -13,6 +13,7 @@ input can exhaust the Python stack; time and memory are linear in the size of th
 
 from __future__ import annotations
 
+import gc
 import re
 from bisect import bisect_right
 from datetime import date, datetime, time, timedelta, timezone
@@ -26,6 +27,8 @@ MAX_NESTING = 80
 _I64 = (-(2**63), 2**63 - 1)
 
 _WS = re.compile(r"[ \t]*")
+_SIMPLE_KEY = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
+_LINE_END = re.compile(r"[ \t]*(#[^\x00-\x08\x0a-\x1f\x7f]*)?(?:\n|\Z)")
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _PLAIN_BASIC = re.compile(r'"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"')
 _PLAIN_LITERAL = re.compile(r"'([^'\x00-\x08\x0a-\x1f\x7f]*)'")
@@ -138,36 +141,67 @@ class TomlReader:
     # -- document --------------------------------------------------------------------
 
     def read(self) -> TableValue:
+        """The document's root table (the cyclic GC is paused meanwhile: no cycles are built)."""
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._statements()
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _statements(self) -> TableValue:
         src = self.src
         root = _Table(TableValue(origin=Span(1, 1, 1, 2, self.path)))
         current = root
         pos, size = 0, len(src)
+        simple_key, line_end = _SIMPLE_KEY.match, _LINE_END.match
         while pos < size:
-            pos = _WS.match(src, pos).end()
-            char = src[pos : pos + 1]
-            if char == "[":
-                for table in self._pending:
-                    table.explicit = True
-                self._pending.clear()
-                if src.startswith("[[", pos):
-                    pos, current = self._array_header(pos, root)
-                else:
-                    pos, current = self._table_header(pos, root)
-                pos = _WS.match(src, pos).end()
-            elif char in ("#", "\n", ""):
-                pass
-            elif char == "=":
-                raise self.error(pos, "expected a key before '='")
+            match = simple_key(src, pos)
+            if match:  # the common `name = value` line, in one regex step
+                pos = self._simple_key_value(match, current)
             else:
-                pos = self._key_value(pos, current, top=True)
                 pos = _WS.match(src, pos).end()
-            pos = self._comment(pos)
-            char = src[pos : pos + 1]
-            if char == "\n":
-                pos += 1
-            elif char:
+                char = src[pos : pos + 1]
+                if char == "[":
+                    for table in self._pending:
+                        table.explicit = True
+                    self._pending.clear()
+                    if src.startswith("[[", pos):
+                        pos, current = self._array_header(pos, root)
+                    else:
+                        pos, current = self._table_header(pos, root)
+                elif char == "=":
+                    raise self.error(pos, "expected a key before '='")
+                elif char not in ("#", "\n", ""):
+                    pos = self._key_value(pos, current, top=True)
+            match = line_end(src, pos)
+            if match:
+                if match.group(1):
+                    line, column = self._where(match.start(1))
+                    self.comments.append(Comment(match.group(1), line, column))
+                pos = match.end()
+                continue
+            pos = self._comment(_WS.match(src, pos).end())
+            if pos < size and src[pos] != "\n":
                 raise self._unexpected(pos, "the end of the line")
         return root.value
+
+    def _simple_key_value(self, match: re.Match, table: _Table) -> int:
+        """`name = value` with a bare, undotted key (`match` is `_SIMPLE_KEY`'s)."""
+        name = match.group(1)
+        start, end = match.span(1)
+        first = table.entries.get(name)
+        if first is not None:
+            raise self.error(start, f"duplicate key '{name}': already defined on line {first.key.origin.line}", end)
+        pos, value = self._value(match.end(), 0)
+        key_span = self.span(start, end)
+        entry = Entry(Const(name.encode(), key_span), value, key_span)
+        table.entries[name] = entry
+        table.value.entries.append(entry)
+        if type(value) is TableValue:
+            table.kids[name] = _FROZEN
+        return pos
 
     def _comment(self, pos: int) -> int:
         src = self.src
