@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
+import attrs
+
 from kumocheck.checks import CheckContext, Finding, file_of
 from kumocheck.checks.data_tables import loaded
 from kumocheck.diagnostics import Fix
@@ -27,7 +29,14 @@ def check(context: CheckContext) -> Iterator[Finding]:
         kind = kinds.get(data.kind)
         if kind is None or (data.inline is not None and data.kind == "queues"):
             continue  # inline queue data has its own grammar (tenants/queues)
+        egress_keys = context.schema.structs[EGRESS_PATH].fields
         for problem in context.validator.validate(table, TypeRef("struct", name=kind.root), ()):
+            if problem.rule == "unknown-key" and data.kind != "shaping" and problem.path[-1] in egress_keys:
+                problem = attrs.evolve(
+                    problem,
+                    help=f"`{problem.path[-1]}` is an egress-path option: set it in shaping data, in a domain "
+                    "block or its sources.<source> table",
+                )
             yield as_finding(problem, data.file)
         if data.kind == "shaping":
             yield from _set_config_actions(context, table, data.file)

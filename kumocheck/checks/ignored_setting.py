@@ -19,6 +19,10 @@ from kumocheck.extras.setup import bare_string_lists, option_value
 from kumocheck.schema.validate import nearest
 from kumocheck.schema.values import TableValue
 
+#: Labels that end a domain: `[queue.example.com]` unquoted is domain `example`, tenant `com`.
+COMMON_TLDS = frozenset(
+    "com net org io co uk de fr nl be ch at it es se no dk fi pl cz ru jp cn in br au ca us mx info biz edu gov".split()
+)
 NEVER_READ_RATE = "overall_max_message_rate is only read at [tenant.T] (and for the tenant's campaigns)"
 
 
@@ -41,8 +45,19 @@ def _bare_strings(context: CheckContext) -> Iterator[Finding]:
         )
 
 
+def _table_keys(context: CheckContext, option: str) -> set[str]:
+    """The keys a table value of a queue option holds (protocol: smtp, maildir...)."""
+    schema = context.schema
+    typ = schema.structs[schema.entry_struct].fields[option].type
+    refs = [typ]
+    if typ.kind == "union":
+        refs = list(schema.unions[typ.name].variants)
+    return {key for ref in refs if ref.kind == "struct" for key in schema.structs[ref.name].fields}
+
+
 def _queues(context: CheckContext) -> Iterator[Finding]:
     queue_keys = tuple(context.schema.structs[context.schema.entry_struct].fields)
+    option_keys = {key: _table_keys(context, key) for key in queue_keys}
     for data, table in loaded(context, "queues"):
         if data.inline is not None:
             continue
@@ -59,10 +74,12 @@ def _queues(context: CheckContext) -> Iterator[Finding]:
                             f"put campaign queue options under [queue.'<domain>'.{tenant}.{campaign}] (KumoMTA issue #582)",
                         )
         for domain, _, body in tables(table, "queue"):
-            yield from _domain_level(data, domain, body, queue_keys)
+            yield from _domain_level(data, domain, body, queue_keys, option_keys)
 
 
-def _domain_level(data, domain: str, body: TableValue, queue_keys: tuple[str, ...]) -> Iterator[Finding]:
+def _domain_level(
+    data, domain: str, body: TableValue, queue_keys: tuple[str, ...], option_keys: dict[str, set[str]]
+) -> Iterator[Finding]:
     where = f"[queue.'{domain}']"
     rate = has_key(body, "overall_max_message_rate")
     if rate is not None:
@@ -71,13 +88,22 @@ def _domain_level(data, domain: str, body: TableValue, queue_keys: tuple[str, ..
         if not isinstance(entry.value, TableValue) or name in queue_keys or name == "routing_domain":
             continue
         meant = nearest(name, queue_keys)
-        if meant and meant != name:
+        inner = {key for key, _ in entry.value.string_keys()}
+        if meant and meant != name and inner and inner <= option_keys.get(meant, set()):
             yield finding(
                 "ignored-setting",
                 entry.origin,
                 data.file,
                 f"`{name}` in {where} is not a queue option, so the queue helper takes it as a tenant name",
                 f"did you mean `{meant}`?",
+            )
+        elif "." not in domain and domain not in ("default", "*") and name in COMMON_TLDS:
+            yield finding(
+                "ignored-setting",
+                entry.origin,
+                data.file,
+                f"[queue.{domain}.{name}] means domain '{domain}', tenant '{name}': TOML splits unquoted headers at dots",
+                f"quote the domain: [queue.\"{domain}.{name}\"]",
             )
         elif domain == "default":
             yield finding(
