@@ -62,7 +62,19 @@ def _queues(context: CheckContext) -> Iterator[Finding]:
         if data.inline is not None:
             continue
         for tenant, _, body in tables(table, "tenant"):
+            tenant_rate = has_key(body, "overall_max_message_rate") is not None
             for campaign, _, options in tables(body, "campaigns"):
+                rate = has_key(options, "overall_max_message_rate")
+                if rate is not None:
+                    yield finding(
+                        "ignored-setting",
+                        rate.origin,
+                        data.file,
+                        f"the campaign rate of [tenant.{tenant}.campaigns.{campaign}] is not used: queue.lua throttles "
+                        "the campaign with the tenant's overall_max_message_rate"
+                        + ("" if tenant_rate else ", and raises for every message of it when the tenant has none"),
+                        "set the rate on the tenant, or throttle the campaign in your own throttle_insert_ready_queue handler",
+                    )
                 for key, entry in options.string_keys():
                     if key in queue_keys:
                         yield finding(
