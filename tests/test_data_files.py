@@ -127,3 +127,14 @@ def test_target_version_applies_to_helpers(tmp_path, capsys) -> None:
     assert code == 1
     assert _rules(out) == [("init.lua", 2, "requires-newer-kumomta"), ("init.lua", 4, "requires-newer-kumomta")]
     assert _run(capsys, "--target-version", "2025.10.06", "init.lua")[0] == 0
+
+
+def test_target_version_applies_to_data_keys(tmp_path, capsys) -> None:
+    (tmp_path / "shaping.toml").write_text(
+        '["example.com"]\nmx_rollup = false\n\n[provider."big"]\nmatch = [{ HostName = "mx.big.test" }]\n'
+    )
+    code, out, _ = _run(capsys, "--target-version", "2024.11.08", "shaping.toml")
+    assert code == 1 and _rules(out) == [("shaping.toml", 5, "requires-newer-kumomta")]  # HostName: 2025.01.23
+    code, out, _ = _run(capsys, "--target-version", "2024.09.02", "shaping.toml")
+    assert ("shaping.toml", 4, "requires-newer-kumomta") in _rules(out)  # providers: 2024.11.08
+    assert _run(capsys, "--target-version", "2025.01.23", "shaping.toml")[0] == 0

@@ -13,7 +13,7 @@ from typing import Iterator
 import attrs
 
 from kumocheck.checks import CheckContext, Finding, file_of
-from kumocheck.checks.data_tables import loaded
+from kumocheck.checks.data_tables import complete, loaded, tables
 from kumocheck.diagnostics import Fix
 from kumocheck.schema.model import TypeRef
 from kumocheck.schema.validate import Problem, nearest
@@ -40,6 +40,31 @@ def check(context: CheckContext) -> Iterator[Finding]:
             yield as_finding(problem, data.file)
         if data.kind == "shaping":
             yield from _set_config_actions(context, table, data.file)
+    yield from _dkim_selectors(context)
+
+
+def _dkim_selectors(context: CheckContext) -> Iterator[Finding]:
+    """Every DKIM domain needs a selector, its own or [base]'s (else loading the data fails)."""
+    if not complete(context, "dkim"):
+        return
+    files = list(loaded(context, "dkim"))
+    base_selector = any(
+        isinstance(base.value, TableValue) and base.value.get(b"selector") is not None
+        for _, table in files
+        if (base := table.get(b"base")) is not None
+    )
+    if base_selector:
+        return
+    for data, table in files:
+        for name, entry, block in tables(table, "domain"):
+            if block.get(b"selector") is None:
+                yield Finding(
+                    "missing-key",
+                    file_of(entry.origin, data.file),
+                    entry.origin,
+                    f"DKIM domain '{name}' has no selector, and [base] sets none: loading the DKIM data fails",
+                    "add selector = '...' to the domain or to [base]",
+                )
 
 
 def as_finding(problem: Problem, default_file: str) -> Finding:

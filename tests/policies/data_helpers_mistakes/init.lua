@@ -22,3 +22,6 @@ listener_domains:setup '/opt/kumomta/etc/policy/listener_domains.toml' -- expect
 queue_module:setup { '/opt/kumomta/etc/policy/queues.toml' }
 
 kumo.on('get_egress_path_config', shaper.get_egress_path_confg) -- expect[unknown-helper-api]
+
+local dkim_sign = require 'policy-extras.dkim_sign'
+local signer = dkim_sign:setup { '/opt/kumomta/etc/policy/dkim_data.toml' }
