@@ -1,62 +1,85 @@
-"""CIDR strings as KumoMTA's `cidr` crate 0.3 (`AnyIpCidr::from_str`, via crates/cidr-map) reads them.
+"""CIDR strings as KumoMTA's `cidr-map` crate parses them (`parse_cidr`, cidr crate 0.3).
 
-Accepted: `any`, a bare IPv4/IPv6 address (a single-host network), `ADDR/LEN` with LEN
-within the family's width and no host bits set. Rejected: the short IPv4 forms removed in
-cidr 0.3.0 (`10/8`, `0/0`), netmask forms, IPv6 zone ids, host bits (`10.1.2.3/16`).
+`AnyIpCidr::from_str` (stbuehler/rust-cidr 0.3, `parsers::parse_any_cidr`): `any`, a bare
+IP address (a host network), or `ADDR/LEN` where ADDR is what Rust's `IpAddr::from_str`
+accepts (no short forms: `10/8` and `0/0` are rejected), LEN a `u8` no longer than the
+address and every host bit of ADDR zero (`10.1.2.3/16` is rejected).
 """
 
 from __future__ import annotations
 
 import ipaddress
 
+from kumocheck.values.addresses import _read_ipv4, _read_ipv6
+
+__all__ = ["CidrError", "parse_cidr", "ip_address_kind"]
+
 
 class CidrError(ValueError):
-    """Why a string is not a CIDR; `suggestion` is the network meant, when there is one."""
-
-    def __init__(self, message: str, suggestion: str | None = None):
-        super().__init__(message)
-        self.suggestion = suggestion
+    """A string kumod rejects as a CIDR (worded like cidr-map's message)."""
 
 
-def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address:
-    if "%" in text or not text or text.strip() != text:
-        raise CidrError(f"'{text}' is not an IP address")
-    try:
-        return ipaddress.ip_address(text)  # like Rust's std parser: no leading zeros, 4 octets
-    except ValueError:
-        raise CidrError(f"'{text}' is not an IP address") from None
+def _address(text: str) -> tuple[str, int] | None:
+    """(`v4`|`v6`, the address as an integer) for what `IpAddr::from_str` accepts."""
+    raw = text.encode("utf-8", "surrogatepass")
+    four = _read_ipv4(raw, 0)
+    if four is not None:
+        if four[1] != len(raw):
+            return None
+        return "v4", int.from_bytes(bytes(four[0]), "big")
+    six = _read_ipv6(raw, 0)
+    if six is None or six[1] != len(raw):
+        return None
+    value = 0
+    for group in six[0]:
+        value = (value << 16) | group
+    return "v6", value
 
 
-def parse_cidr(text: str) -> ipaddress.IPv4Network | ipaddress.IPv6Network | None:
-    """The network `text` names (None for `any`); raises CidrError like the crate would."""
+def ip_address_kind(text: str) -> str | None:
+    """'v4' or 'v6' when Rust's `IpAddr::from_str` accepts `text`, else None."""
+    found = _address(text)
+    return found[0] if found else None
+
+
+def _prefix_len(text: str) -> int | None:
+    """Rust `u8::from_str` (a leading '+' is accepted)."""
+    digits = text[1:] if text.startswith("+") else text
+    if not digits or not all("0" <= c <= "9" for c in digits):
+        return None
+    value = int(digits)
+    return value if value <= 255 else None
+
+
+def parse_cidr(text: str) -> None:
+    """Raise `CidrError` when kumod's `parse_cidr` rejects `text`."""
     if text == "any":
-        return None
-    address_text, slash, length_text = text.partition("/")
-    if not slash:
-        address = _address(text)
-        return ipaddress.ip_network(address)
-    if "." not in address_text and ":" not in address_text and address_text.isdigit():
+        return
+    slash = text.rfind("/")
+    if slash < 0:
+        if _address(text) is None:
+            raise CidrError(f"{text} is not a valid CIDR: couldn't parse address in network: invalid IP address syntax")
+        return
+    found = _address(text[:slash])
+    if found is None:
+        raise CidrError(f"{text} is not a valid CIDR: couldn't parse address in network: invalid IP address syntax")
+    length = _prefix_len(text[slash + 1:])
+    if length is None:
+        raise CidrError(f"{text} is not a valid CIDR: couldn't parse length in network")
+    kind, value = found
+    bits = 32 if kind == "v4" else 128
+    if length > bits:
+        raise CidrError(f"{text} is not a valid CIDR: invalid length for network")
+    host_mask = (1 << (bits - length)) - 1
+    if value & host_mask:
+        network = value & ~host_mask
         raise CidrError(
-            f"'{text}' is a short IPv4 form, which cidr 0.3 rejects",
-            _short_form(address_text, length_text),
+            f"{text} is not a valid CIDR: host part of address was not zero. "
+            f"Did you mean {_format(kind, network)}/{length}?"
         )
-    address = _address(address_text)
-    if not length_text.isdigit() or not length_text.isascii():
-        raise CidrError(f"'{length_text}' is not a prefix length")
-    length = int(length_text)
-    width = address.max_prefixlen
-    if length > width:
-        raise CidrError(f"prefix length {length} is longer than {width} bits")
-    network = ipaddress.ip_network(f"{address}/{length}", strict=False)
-    if network.network_address != address:
-        raise CidrError(f"'{text}' has host bits set", str(network))
-    return network
 
 
-def _short_form(head: str, length: str) -> str | None:
-    """`10/8` -> `10.0.0.0/8` (what the short form meant), when that is a valid network."""
-    try:
-        network = ipaddress.ip_network(f"{head}.0.0.0/{length}")
-    except ValueError:
-        return None
-    return str(network)
+def _format(kind: str, value: int) -> str:
+    if kind == "v4":
+        return ".".join(str((value >> shift) & 0xFF) for shift in (24, 16, 8, 0))
+    return str(ipaddress.IPv6Address(value))
