@@ -284,7 +284,9 @@ class Checker:
                 try:
                     model = build_model(workspace, path, shown, parsed.chunk, self.schema)
                     self._models_data[key] = model.data_files
-                    context = CheckContext(model, self.schema, self.validator, self.settings.target_version)
+                    context = CheckContext(
+                        model, self.schema, self.validator, self.settings.target_version, policy_root(path, self.settings)
+                    )
                     for check in self.checks:
                         found.extend(check(context))
                 except RecursionError:

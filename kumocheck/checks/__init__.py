@@ -6,6 +6,7 @@ Rule metadata (code, default severity, documentation) lives in rules/rules.toml.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable, Iterator
 
 import attrs
@@ -36,6 +37,7 @@ class CheckContext:
     schema: Schema
     validator: Validator
     target_version: str | None = None
+    policy_root: Path | None = None  # where require names start (configured or found)
 
 
 Check = Callable[[CheckContext], Iterator[Finding]]
@@ -52,6 +54,7 @@ def all_checks() -> list[Check]:
         handler_arity,
         ignored_setting,
         missing_data_file,
+        invalid_regex,
         nil_return,
         object_keys,
         on_inside_handler,
@@ -64,6 +67,7 @@ def all_checks() -> list[Check]:
         unknown_event,
         unknown_helper_api,
         unreachable_handler,
+        unresolved_require,
     )
 
     return [
@@ -81,6 +85,8 @@ def all_checks() -> list[Check]:
         unknown_api.check,
         requires_newer_kumomta.check,
         unreachable_handler.check,
+        unresolved_require.check,
+        invalid_regex.check,
         data_schema.check,
         unknown_helper_api.check,
         missing_data_file.check,

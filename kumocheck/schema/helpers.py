@@ -96,7 +96,8 @@ class HelperCatalogue:
                 )
                 for method, m in spec.get("methods", {}).items()
             }
-            helpers[name] = HelperSpec(name, methods, tuple(spec.get("fields", ())), spec.get("since"), spec.get("label"))
+            since = data.get("modules", {}).get(name.removeprefix("policy-extras."), {}).get("since")
+            helpers[name] = HelperSpec(name, methods, tuple(spec.get("fields", ())), since, spec.get("label"))
         kinds = {
             name: DataKind(name, spec["helper"], spec["root"], tuple(spec.get("names", ())))
             for name, spec in data.get("data_kinds", {}).items()

@@ -14,6 +14,7 @@ import attrs
 
 from kumocheck.values import addresses, cidr, humantime, throttle
 from kumocheck.schema.data_values import DataValueChecks
+from kumocheck.values.regex import regex_problem
 from kumocheck.schema.model import (
     INTEGER_RANGES,
     newer_than,
@@ -35,6 +36,15 @@ from kumocheck.schema.values import (
     describe,
     lua_repr,
 )
+
+#: Schema types of regex strings and the engine KumoMTA compiles each with.
+REGEX_DIALECTS = {"fancy_regex": "fancy", "rust_regex": "rust"}
+REGEX_HELP = {
+    "fancy_regex": "KumoMTA compiles this with fancy-regex (Rust regex syntax plus look-around, "
+    "backreferences, atomic groups); escape literal characters with a backslash only where the syntax needs it",
+    "rust_regex": "KumoMTA compiles this with Rust's regex crate: no look-around or backreferences, "
+    "literal braces must be escaped (\\{), only punctuation may be escaped",
+}
 
 Path = tuple[str | int, ...]
 #: Opaque values that are certainly not data (a function, a module, a config object).
@@ -310,6 +320,17 @@ class Validator(DataValueChecks):
                     value.origin,
                     path,
                     help="write HOST:PORT such as '10.0.0.5:5000', '[2001:db8::1]:1080' or 'proxy.example.com:1080'",
+                )
+        elif kind in REGEX_DIALECTS:
+            refused = regex_problem(text, REGEX_DIALECTS[kind])
+            if refused:
+                yield Problem(
+                    "invalid-regex",
+                    f"invalid regex {lua_repr(raw)} for `{path_text(path)}`: {refused.message} "
+                    f"(at character {refused.offset + 1})",
+                    value.origin,
+                    path,
+                    help=REGEX_HELP[kind],
                 )
         elif kind == "url":
             problem = addresses.url_problem(text)
