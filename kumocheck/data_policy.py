@@ -13,11 +13,8 @@ from kumocheck.config import Settings
 from kumocheck.extras.setup import DataFile, data_files
 from kumocheck.files import display, policy_root
 from kumocheck.model import PolicyModel
-try:
-    from kumocheck.parse.data import DataDocument, DataSyntaxError, read_data
-except ImportError:  # the positional TOML/JSON reader lands from branch issue8-parse
-    DataDocument = DataSyntaxError = read_data = None  # type: ignore[assignment,misc]
-from kumocheck.parse.lua import SyntaxProblem
+from kumocheck.parse.data import DataDocument, DataSyntaxError, read_data
+from kumocheck.parse.common import SyntaxProblem
 from kumocheck.schema.model import Schema
 from kumocheck.source import SourceError, SourceFile, read_source
 
@@ -51,8 +48,6 @@ class DataReader:
         key = path.resolve()
         if key not in self._read:
             source = self._source_of(path, shown or display(path))
-            if read_data is None:
-                return source, None, SyntaxProblem("this installation has no TOML/JSON reader", 1, 1)
             try:
                 self._read[key] = (source, read_data(source, data_format(path)), None)
             except DataSyntaxError as exc:

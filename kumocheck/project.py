@@ -386,7 +386,8 @@ def check_sources(
             shown = (shown_names or {}).get(path) or _display(path)
             try:
                 report.diagnostics.extend(run_deep(lambda: checker.check_file(workspace, path, shown)))
-                report.sources[shown] = workspace.parsed(path, shown)[0].text
+                read = workspace.data.read if is_data_name(path) else workspace.parsed
+                report.sources[shown] = read(path, shown)[0].text
                 report.files_checked += 1
             except SourceError as exc:
                 report.errors.append(str(exc))
