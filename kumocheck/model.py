@@ -40,6 +40,9 @@ from kumocheck.source import Span, span_of
 
 MAX_CALL_DEPTH = 8
 MAX_EVALUATIONS_PER_FUNCTION = 64
+#: Modules of KumoMTA programs whose functions are followed like kumo.*: kumod's `kumo`,
+#: tsa-daemon's `tsa`, proxy-server's `proxy`, and `redis` (their calls' tables are judged by data).
+CALL_MODULES = frozenset({"kumo", "tsa", "proxy", "redis"})
 BUILTIN_MODULES = {"kumo", "redis", "sqlite", "tsa", "proxy", "string", "table", "math", "os", "io", "utf8", "coroutine"}
 MATH_CONSTANTS = {"huge": float("inf"), "pi": math.pi, "maxinteger": 2**63 - 1, "mininteger": -(2**63)}
 LOAD_DATA_FUNCTIONS = {"json_load", "toml_load", "yaml_load", "json_parse", "toml_parse", "yaml_parse"}
@@ -140,6 +143,7 @@ class ApiCall:
     span: Span
     path: tuple[str, ...]
     arg: Value
+    args: tuple[Value, ...] = ()  # every argument (kumo.memoize's table is the second)
 
 
 @attrs.define(eq=False)
@@ -158,6 +162,7 @@ class HandlerReturn:
     span: Span
     event: str
     kind: str  # nil | table
+    value: Value | None = None  # the returned value (its table options, for kind "table")
 
 
 @attrs.define
@@ -477,7 +482,7 @@ class Interpreter:
             span = self._span(node)
             self._record(
                 self.model.returns,
-                HandlerReturn(frame.file, span, frame.event, kind),
+                HandlerReturn(frame.file, span, frame.event, kind, first),
                 ("return", frame.file, span, frame.event),
             )
 
@@ -953,9 +958,9 @@ class Interpreter:
         name = _const_str(args[0]) if args else None
         span = self._span(node)
         file = self.frame.file
-        if name == "kumo":
+        if name in CALL_MODULES:
             self._record(self.model.requires, RequireUse(file, span, name, None), ("req", file, span))
-            return Opaque("module", span, ("kumo",))
+            return Opaque("module", span, (name,))
         resolved = self._resolve_module(name, file) if name else None
         self._record(self.model.requires, RequireUse(file, span, name, resolved), ("req", file, span))
         if name and name.startswith("policy-extras."):
@@ -997,6 +1002,9 @@ class Interpreter:
         file = self.frame.file
         name = ".".join(path[1:])
         first = args[0] if args else Const(None)
+        if path[0] != "kumo":  # tsa.start_http_listener, proxy.start_proxy_listener: tables only
+            self._record(self.model.api_calls, ApiCall(file, span, path, first, tuple(args)), ("call", file, span, id(first)))
+            return UNKNOWN
         if name == "on":
             handler_value = args[1] if len(args) > 1 else UNKNOWN
             handler = handler_value.detail if isinstance(handler_value, Opaque) and handler_value.kind == "function" else None
@@ -1043,7 +1051,7 @@ class Interpreter:
                         self._add_reference("log_disposition", file, entry.origin or span, ref_name)
         elif path[-1] in LOAD_DATA_FUNCTIONS or path[1:2] == ("secrets",):
             self.model.loads_data = True
-        self._record(self.model.api_calls, ApiCall(file, span, path, first), ("call", file, span, id(first)))
+        self._record(self.model.api_calls, ApiCall(file, span, path, first, tuple(args)), ("call", file, span, id(first)))
         if name != "spawn_task":
             for arg in args:
                 self._collect_keysource(arg, file)

@@ -117,6 +117,7 @@ class StructSpec:
     object: str | None = None  # how messages name it: "egress_path" -> "egress path"
     binary: str = "kumod"  # the KumoMTA program that offers the constructor
     also_constructors: tuple[str, ...] = ()  # other functions decoding the same struct
+    argument: int = 1  # which argument of the constructor is the table (kumo.memoize: 2)
     other_keys: TypeRef | None = None  # the type of undeclared keys (names: tenants, domains)
     label: str | None = None  # how messages name it (data-file tables)
 
@@ -355,6 +356,7 @@ def _struct(name: str, data: dict, everything: dict | None = None) -> StructSpec
         object=data.get("object"),
         binary=data.get("binary", "kumod"),
         also_constructors=tuple(data.get("also_constructors", ())),
+        argument=data.get("argument", 1),
     )
 
 

@@ -652,8 +652,10 @@ class Validator(DataValueChecks):
                 )
 
     def _struct_name(self, spec: StructSpec, path: Path) -> str:
-        if spec.constructor:
+        if spec.constructor and not (path and spec.name in self._entry_tree):
             return spec.constructor.replace("kumo.", "")
+        if not path and spec.name != self.schema.entry_struct:
+            return "the " + (spec.object or spec.name).replace("_", " ") + " table"
         return f"`{path_text(path)}`"
 
     def _struct_hint(self, spec: StructSpec) -> str | None:
@@ -662,7 +664,7 @@ class Validator(DataValueChecks):
 
     def _unknown_key(self, key: str, entry: Entry, spec: StructSpec, path: Path) -> Problem:
         ignored = spec.unknown_keys == "ignore"
-        where = self._struct_name(spec, path) if spec.constructor else f"`{path_text(path)}`"
+        where = self._struct_name(spec, path) if spec.constructor or not path else f"`{path_text(path)}`"
         candidates = tuple(spec.fields)
         if spec.variant:  # next to a protocol variant: any variant's key was meant
             candidates = tuple(n for s in self.schema.structs.values() if s.variant for n in s.fields)
