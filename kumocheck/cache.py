@@ -24,7 +24,7 @@ from pathlib import Path
 from kumocheck import __version__
 from kumocheck.config import Settings
 from kumocheck.diagnostics import Diagnostic
-from kumocheck.files import MAX_SCAN_FILES, display, lua_files_under, policy_root, real_path
+from kumocheck.files import MAX_SCAN_FILES, data_files_under, display, lua_files_under, policy_root, real_path
 
 FORMAT = 2  # 2: entries carry their key and a checksum
 DEFAULT_DIR = ".kumocheck_cache"
@@ -60,6 +60,9 @@ def settings_fingerprint(settings: Settings) -> str:
                 str(settings.policy_root),
                 settings.exclude,
                 settings.target_version,
+                settings.data_paths,
+                settings.data_files,
+                settings.data_kind,
             )
         )
     )
@@ -101,7 +104,8 @@ class ResultCache:
     def _root_fingerprint(self, root: Path) -> str:
         if root not in self._roots:
             parts: list[bytes | str] = []
-            for path in lua_files_under(root, self.settings, MAX_SCAN_FILES):
+            data = data_files_under(root, self.settings, lambda _: True)[:MAX_SCAN_FILES]
+            for path in lua_files_under(root, self.settings, MAX_SCAN_FILES) + data:  # data files are policy too
                 parts += [str(path.relative_to(root)), hashlib.sha256(self._read(path)).digest()]
             self._roots[root] = _digest(*parts)
         return self._roots[root]

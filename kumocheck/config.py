@@ -13,6 +13,8 @@ import attrs
 
 CONFIG_FILES = ("kumocheck.toml", "pyproject.toml")
 KNOWN_KEYS = {"select", "ignore", "per-file-ignores", "policy-root", "exclude", "extend-exclude", "target-version"}
+KNOWN_KEYS |= {"data-paths", "data-files"}
+DATA_KINDS = ("shaping", "sources", "queues", "listener-domains", "dkim")
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".kumocheck_cache")
 
 
@@ -31,6 +33,23 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     target_version: str | None = None  # a KumoMTA release such as "2024.11.08"
     config_file: Path | None = None
+    data_paths: tuple[tuple[str, str], ...] = ()  # server path prefix -> local folder
+    data_files: tuple[tuple[str, str], ...] = ()  # glob -> data-file kind
+    data_kind: str | None = None  # --data-kind: the kind of data files named on the command line
+
+    def data_kind_for(self, path: Path, root: Path | None = None) -> str | None:
+        """The kind a `[data-files]` glob gives a file (matched relative to `root` and by name)."""
+        names = [path.as_posix(), path.name]
+        for base in (root, self.config_file.parent if self.config_file else None):
+            if base is not None:
+                try:
+                    names.insert(0, path.resolve().relative_to(base.resolve()).as_posix())
+                except ValueError:
+                    pass
+        for pattern, kind in self.data_files:
+            if any(fnmatch.fnmatch(name, pattern) for name in names):
+                return kind
+        return None
 
     def ignored_for(self, path: str) -> tuple[str, ...]:
         """Rules ignored for one file by `per-file-ignores` globs."""
@@ -127,7 +146,15 @@ def load_settings(path: Path) -> Settings:
     exclude = DEFAULT_EXCLUDE + _strings(data.get("extend-exclude", []), "extend-exclude", path)
     if "exclude" in data:
         exclude = _strings(data["exclude"], "exclude", path)
+    data_paths = data.get("data-paths", {})
+    data_files = data.get("data-files", {})
+    if not isinstance(data_paths, dict) or not all(isinstance(v, str) for v in data_paths.values()):
+        raise ConfigError(f'{path}: `data-paths` must be a table of "/server/prefix/" = "local/folder"')
+    if not isinstance(data_files, dict) or any(v not in DATA_KINDS for v in data_files.values()):
+        raise ConfigError(f"{path}: `data-files` must be a table of glob = kind, kinds: {', '.join(DATA_KINDS)}")
     return Settings(
+        data_paths=tuple((prefix, str((path.parent / folder).resolve())) for prefix, folder in data_paths.items()),
+        data_files=tuple(data_files.items()),
         select=_strings(data.get("select", []), "select", path),
         ignore=_strings(data.get("ignore", []), "ignore", path),
         per_file_ignores=tuple(

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from kumocheck.config import Settings
 
@@ -57,13 +58,31 @@ def real_path(path: Path) -> Path:
     return path.resolve()
 
 
-def discover(paths: Iterable[Path], settings: Settings) -> tuple[list[Path], list[str]]:
-    """Expand files and directories into the .lua files to check."""
+def data_files_under(root: Path, settings: Settings, accept: Callable[[Path], bool]) -> list[Path]:
+    """*.toml and *.json files below `root` that `accept` (a data file of a known kind)."""
+    found: list[Path] = []
+    for directory, folders, files in os.walk(root):
+        folders[:] = sorted(f for f in folders if not settings.excluded(Path(f)))
+        for name in sorted(files):
+            path = Path(directory) / name
+            if path.suffix.lower() not in (".toml", ".json") or settings.excluded(path.relative_to(root)):
+                continue
+            if path.is_file() and accept(path):
+                found.append(path)
+    return found
+
+
+def discover(
+    paths: Iterable[Path], settings: Settings, accept_data: Callable[[Path], bool] | None = None
+) -> tuple[list[Path], list[str]]:
+    """Expand files and directories into the .lua files (and known data files) to check."""
     found: list[Path] = []
     errors: list[str] = []
     for path in paths:
         if path.is_dir():
             found.extend(lua_files_under(path, settings))
+            if accept_data is not None:
+                found.extend(data_files_under(path, settings, accept_data))
         elif path.exists():
             found.append(path)
         else:
@@ -109,3 +128,43 @@ def rules_dir() -> Path:
     if (packaged / "queue_config.toml").is_file():
         return packaged
     return Path(__file__).resolve().parent.parent / "rules"
+
+
+@functools.cache
+def conventional_data_names() -> dict[str, str]:
+    """File name -> data-file kind (shaping.toml...), from rules/policy_extras.toml."""
+    import tomllib  # only when data files are looked for
+
+    path = rules_dir() / "policy_extras.toml"
+    if not path.is_file():
+        return {}
+    with path.open("rb") as handle:
+        kinds = tomllib.load(handle).get("data_kinds", {})
+    return {name: kind for kind, spec in kinds.items() for name in spec.get("names", ())}
+
+
+_DATA_NAME = re.compile(r"""['"\[]([^'"\]\n]*\.(?:toml|json))['"\]]""")
+
+
+@functools.lru_cache(maxsize=256)
+def _named_in_lua(root: Path, settings: Settings) -> frozenset[str]:
+    """Base names of .toml/.json files that string literals of the Lua files under `root` mention."""
+    names: set[str] = set()
+    for lua in lua_files_under(root, settings, MAX_SCAN_FILES):
+        try:
+            text = lua.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        names.update(match.rsplit("/", 1)[-1] for match in _DATA_NAME.findall(text))
+    return frozenset(names)
+
+
+def maybe_data_file(path: Path, settings: Settings) -> bool:
+    """A cheap test for folder walks: a data file of a configured or conventional kind, or one
+    whose name a Lua file of its policy mentions (the checker then decides from the model)."""
+    if path.name in conventional_data_names():
+        return True
+    root = policy_root(path, settings)
+    if settings.data_kind_for(path, root):
+        return True
+    return path.name in _named_in_lua(root, settings)

@@ -20,6 +20,7 @@ from typing import Any, Callable
 import attrs
 from luaparser import astnodes as ast
 
+from kumocheck.extras.setup import DataFile, HelperCall, HelperUse, snapshot
 from kumocheck.runtime import lua_number
 from kumocheck.runtime.errors import LuaError
 from kumocheck.schema.values import (
@@ -39,6 +40,9 @@ from kumocheck.source import Span, span_of
 
 MAX_CALL_DEPTH = 8
 MAX_EVALUATIONS_PER_FUNCTION = 64
+#: Modules of KumoMTA programs whose functions are followed like kumo.*: kumod's `kumo`,
+#: tsa-daemon's `tsa`, proxy-server's `proxy`, and `redis` (their calls' tables are judged by data).
+CALL_MODULES = frozenset({"kumo", "tsa", "proxy", "redis"})
 BUILTIN_MODULES = {"kumo", "redis", "sqlite", "tsa", "proxy", "string", "table", "math", "os", "io", "utf8", "coroutine"}
 MATH_CONSTANTS = {"huge": float("inf"), "pi": math.pi, "maxinteger": 2**63 - 1, "mininteger": -(2**63)}
 LOAD_DATA_FUNCTIONS = {"json_load", "toml_load", "yaml_load", "json_parse", "toml_parse", "yaml_parse"}
@@ -139,6 +143,7 @@ class ApiCall:
     span: Span
     path: tuple[str, ...]
     arg: Value
+    args: tuple[Value, ...] = ()  # every argument (kumo.memoize's table is the second)
 
 
 @attrs.define(eq=False)
@@ -157,6 +162,7 @@ class HandlerReturn:
     span: Span
     event: str
     kind: str  # nil | table
+    value: Value | None = None  # the returned value (its table options, for kind "table")
 
 
 @attrs.define
@@ -176,6 +182,10 @@ class PolicyModel:
     helper_modules: set[str] = attrs.Factory(set)
     loads_data: bool = False
     is_module: bool = False  # another file requires this one
+    helper_calls: list[HelperCall] = attrs.Factory(list)  # sources:setup{...} and the like
+    helper_uses: list[HelperUse] = attrs.Factory(list)  # names read from helper objects
+    data_files: list[DataFile] = attrs.Factory(list)  # what the helpers load (kumocheck.extras.setup)
+    data_files_complete: bool = True  # False when a file list could not be known statically
     binary: str = "kumod"  # which KumoMTA program loads the policy (from its file name)
 
     @property
@@ -300,6 +310,7 @@ class Interpreter:
         self._handler_calls: list[tuple[Span | None, int]] = []  # (call, branch depth at the call)
         self._required_helpers: set[str] = set()  # calls made directly by a handler body
         self.helper_registrations: dict[str, dict] = {}
+        self.helper_returns: dict[tuple[str, str], str] = {}  # (helper, function) -> object it returns
         self.inert_events: set[str] = set()
         self.event_param_types: dict[str, tuple[str, ...]] = {}  # event -> "string" / "string?"  # known events the loading program never fires
         self._functions: dict[int, FunctionInfo] = {}
@@ -470,7 +481,7 @@ class Interpreter:
             span = self._span(node)
             self._record(
                 self.model.returns,
-                HandlerReturn(frame.file, span, frame.event, kind),
+                HandlerReturn(frame.file, span, frame.event, kind, first),
                 ("return", frame.file, span, frame.event),
             )
 
@@ -783,7 +794,11 @@ class Interpreter:
             return Const(constant, self._span(node)) if constant is not None else UNKNOWN
         if isinstance(base, Opaque) and base.kind == "helper":
             name = _const_str(key)
-            return Opaque("helper_fn", self._span(node), (base.detail, name)) if name else UNKNOWN
+            span = self._span(node)
+            if name and span is not None:
+                use = HelperUse(self.frame.file, span, base.detail, name)
+                self._record(self.model.helper_uses, use, ("helper-use", self.frame.file, span, name))
+            return Opaque("helper_fn", span, (base.detail, name)) if name else UNKNOWN
         if isinstance(base, Opaque) and base.kind == "module":
             name = _const_str(key)
             if name is None:
@@ -863,9 +878,14 @@ class Interpreter:
         if isinstance(callee, Opaque) and callee.kind == "helper_fn":
             module, function = callee.detail
             self._helper_registers(module, function, self._span(node))
+            span = self._span(node)
+            passed = args[1:] if args and isinstance(args[0], Opaque) and args[0].kind == "helper" else args
+            call = HelperCall(self.frame.file, span, module, function, [snapshot(a) for a in passed], callee.origin)
+            self._record(self.model.helper_calls, call, ("helper-call", self.frame.file, span, module, function))
             for arg in args:
                 _escape(arg)
-            return UNKNOWN
+            returned = self.helper_returns.get((module, function))
+            return Opaque("helper", span, returned) if returned else UNKNOWN
         if isinstance(callee, Opaque) and callee.kind == "module":
             return self._call_api(callee.detail, args, node)
         if isinstance(callee, Opaque) and callee.kind == "function":
@@ -937,9 +957,9 @@ class Interpreter:
         name = _const_str(args[0]) if args else None
         span = self._span(node)
         file = self.frame.file
-        if name == "kumo":
+        if name in CALL_MODULES:
             self._record(self.model.requires, RequireUse(file, span, name, None), ("req", file, span))
-            return Opaque("module", span, ("kumo",))
+            return Opaque("module", span, (name,))
         resolved = self._resolve_module(name, file) if name else None
         self._record(self.model.requires, RequireUse(file, span, name, resolved), ("req", file, span))
         if name and name.startswith("policy-extras."):
@@ -981,6 +1001,9 @@ class Interpreter:
         file = self.frame.file
         name = ".".join(path[1:])
         first = args[0] if args else Const(None)
+        if path[0] != "kumo":  # tsa.start_http_listener, proxy.start_proxy_listener: tables only
+            self._record(self.model.api_calls, ApiCall(file, span, path, first, tuple(args)), ("call", file, span, id(first)))
+            return UNKNOWN
         if name == "on":
             handler_value = args[1] if len(args) > 1 else UNKNOWN
             handler = handler_value.detail if isinstance(handler_value, Opaque) and handler_value.kind == "function" else None
@@ -1027,7 +1050,7 @@ class Interpreter:
                         self._add_reference("log_disposition", file, entry.origin or span, ref_name)
         elif path[-1] in LOAD_DATA_FUNCTIONS or path[1:2] == ("secrets",):
             self.model.loads_data = True
-        self._record(self.model.api_calls, ApiCall(file, span, path, first), ("call", file, span, id(first)))
+        self._record(self.model.api_calls, ApiCall(file, span, path, first, tuple(args)), ("call", file, span, id(first)))
         if name != "spawn_task":
             for arg in args:
                 self._collect_keysource(arg, file)

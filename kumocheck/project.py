@@ -14,6 +14,7 @@ import attrs
 
 from kumocheck.checks import CheckContext, Finding, all_checks
 from kumocheck.config import Settings
+from kumocheck.data_policy import DataReader, attach_data, is_data_name, kind_of, standalone
 from kumocheck.diagnostics import Diagnostic, Report, Severity
 from kumocheck.files import MAX_SCAN_FILES, discover, display as _display, lua_files_under, policy_root, real_path
 from kumocheck.gctuning import bulk_allocation
@@ -37,6 +38,7 @@ class Workspace:
         self._parsed: dict[Path, tuple[SourceFile, ParsedChunk | None, SyntaxProblem | None]] = {}
         self._importers: dict[Path, set[str]] = {}
         self._importers_by_root: dict[Path, dict[Path, set[Path]]] = {}
+        self.data = DataReader(self.source)
 
     def source(self, path: Path, shown: str | None = None) -> SourceFile:
         key = real_path(path)
@@ -149,6 +151,12 @@ def build_model(workspace: Workspace, path: Path, shown: str, chunk, schema: Sch
         model = PolicyModel(root_file=shown)
         interpreter = Interpreter(model, workspace.load, workspace.resolve, tainted)
         interpreter.helper_registrations = schema.helper_registrations
+        interpreter.helper_returns = {
+            (name, method): spec.returns
+            for name, helper in schema.extras.helpers.items()
+            for method, spec in helper.methods.items()
+            if spec.returns
+        }
         model.binary = schema.program_for(path.name)
         interpreter.event_param_types = {name: e.param_types for name, e in schema.events.items() if e.param_types}
         interpreter.inert_events = {
@@ -158,6 +166,7 @@ def build_model(workspace: Workspace, path: Path, shown: str, chunk, schema: Sch
         if not tainted:
             break
     model.is_module = workspace.is_module(path)
+    attach_data(model, path, workspace.data, workspace.settings, schema)
     return model
 
 
@@ -170,6 +179,7 @@ class Checker:
         self.validator = Validator(self.schema, settings.target_version)
         self.checks = all_checks()
         self._findings: dict[Path, list[Finding]] = {}
+        self._models_data: dict[Path, list] = {}  # entry file -> the data files its helpers load
         self._known_rules = set(self.schema.rules) | {r.code.lower() for r in self.schema.rules.values()}
 
     def rule_enabled(self, rule: str, path: str) -> bool:
@@ -187,6 +197,8 @@ class Checker:
         return True
 
     def check_file(self, workspace: Workspace, path: Path, shown: str) -> list[Diagnostic]:
+        if is_data_name(path):
+            return self.check_data_file(workspace, path, shown)
         source, parsed, problem = workspace.parsed(path, shown)
         findings: list[Finding] = []
         if source.encoding_problem:
@@ -220,6 +232,44 @@ class Checker:
         findings.extend(self._bad_directives(suppressions, shown))
         return self._finish(findings, shown, suppressions, source)
 
+    def check_data_file(self, workspace: Workspace, path: Path, shown: str) -> list[Diagnostic]:
+        """A data file: judged through the policies that load it, else alone by its kind."""
+        source, document, problem = workspace.data.read(path, shown)
+        if problem is not None:
+            span = Span(problem.line, problem.column, problem.line, problem.end_column or problem.column + 1)
+            return self._finish([Finding("syntax-error", shown, span, problem.message)], shown, None, source)
+        findings: list[Finding] = []
+        loaders = self.loaders_of(workspace, path)
+        for entry in loaders:
+            findings.extend(f for f in self._policy_findings(workspace, entry, _display(entry)) if f.file == shown)
+        kind = kind_of(path, self.settings, self.schema)
+        if not loaders and kind is not None:
+            model = standalone(path, shown, kind, document, self.schema)
+            context = CheckContext(model, self.schema, self.validator, self.settings.target_version)
+            for check in self.checks:
+                findings.extend(f for f in check(context) if f.file == shown)
+        suppressions = collect(document.comments, source.lines)
+        findings.extend(self._bad_directives(suppressions, shown))
+        return self._finish(findings, shown, suppressions, source)
+
+    def loaders_of(self, workspace: Workspace, path: Path) -> list[Path]:
+        """The entry files under the policy root whose helpers load this data file."""
+        root = policy_root(path, self.settings)
+        target = path.resolve()
+        found = []
+        for lua in lua_files_under(root, self.settings, MAX_SCAN_FILES):
+            if workspace.is_module(lua) or not workspace.parses(lua):
+                continue
+            if any(d.path is not None and d.path.resolve() == target for d in self._data_of(workspace, lua)):
+                found.append(lua)
+        return found
+
+    def _data_of(self, workspace: Workspace, entry: Path) -> list:
+        key = entry.resolve()
+        if key not in self._models_data:
+            self._policy_findings(workspace, entry, _display(entry))
+        return self._models_data.get(key, [])
+
     def _policy_findings(
         self, workspace: Workspace, path: Path, shown: str, parsed: ParsedChunk | None = None
     ) -> list[Finding]:
@@ -235,6 +285,7 @@ class Checker:
             if parsed is not None:
                 try:
                     model = build_model(workspace, path, shown, parsed.chunk, self.schema)
+                    self._models_data[key] = model.data_files
                     context = CheckContext(
                         model, self.schema, self.validator, self.settings.target_version, policy_root(path, self.settings)
                     )
@@ -315,11 +366,12 @@ def check_sources(
     overlays: dict[Path, SourceFile] | None = None,
     shown_names: dict[Path, str] | None = None,
     jobs: int = 1,
+    named: set[Path] | None = None,
 ) -> Report:
     """Check files (and directories); `overlays` supplies unsaved or stdin text."""
     real_path.cache_clear()
     with bulk_allocation():
-        return _check_sources(paths, settings, overlays, shown_names, jobs)
+        return _check_sources(paths, settings, overlays, shown_names, jobs, named)
 
 
 def _check_sources(
@@ -328,26 +380,62 @@ def _check_sources(
     overlays: dict[Path, SourceFile] | None,
     shown_names: dict[Path, str] | None,
     jobs: int,
+    named: set[Path] | None,
 ) -> Report:
     report = Report()
     workspace = Workspace(settings, overlays)
-    files, report.errors = discover([p for p in paths if p.resolve() not in workspace.overlays], settings)
+    schema = load_schema()
+    walked = attrs.evolve(settings, data_kind=None)  # --data-kind is for files named explicitly
+    finder = Checker(settings, schema)  # its models are reused below when checking serially
+    files, report.errors = discover(
+        [p for p in paths if p.resolve() not in workspace.overlays],
+        settings,
+        lambda p: kind_of(p, walked, schema) is not None or bool(finder.loaders_of(workspace, p)),
+    )
     files += [p for p in paths if p.resolve() in workspace.overlays]
+    files = _known_data_files(files, settings, schema, finder, workspace, report, named)
     min_bytes = PARALLEL_MIN_BYTES_FORKED if can_fork() else PARALLEL_MIN_BYTES
     if jobs > 1 and not overlays and len(files) >= PARALLEL_MIN_FILES and sum(map(_size, files)) >= min_bytes:
         _check_parallel(files, settings, shown_names or {}, jobs, report)
     else:
-        checker = Checker(settings)
+        checker = finder
         for path in files:
             shown = (shown_names or {}).get(path) or _display(path)
             try:
                 report.diagnostics.extend(run_deep(lambda: checker.check_file(workspace, path, shown)))
-                report.sources[shown] = workspace.parsed(path, shown)[0].text
+                read = workspace.data.read if is_data_name(path) else workspace.parsed
+                report.sources[shown] = read(path, shown)[0].text
                 report.files_checked += 1
             except SourceError as exc:
                 report.errors.append(str(exc))
     report.diagnostics.sort(key=lambda d: d.sort_key)
     return report
+
+
+def _known_data_files(
+    files: list[Path],
+    settings: Settings,
+    schema: Schema,
+    checker: Checker,
+    workspace: Workspace,
+    report: Report,
+    named: set[Path] | None,
+) -> list[Path]:
+    """Drop data files of no known kind that no policy loads: with a message when the user
+    named them (`named`: those paths; None: every path given), silently when walked."""
+    kept = []
+    for path in files:
+        if is_data_name(path) and kind_of(path, settings, schema) is None:
+            if not checker.loaders_of(workspace, path):
+                if named is not None and path.resolve() not in named:
+                    continue
+                report.errors.append(
+                    f"{_display(path)}: not a data file of a known kind; name its kind with "
+                    "--data-kind or a [data-files] glob (kinds: shaping, sources, queues, listener-domains, dkim)"
+                )
+                continue
+        kept.append(path)
+    return kept
 
 
 def _check_bucket(paths: list[Path], settings: Settings, shown_names: dict[Path, str]) -> Report:

@@ -49,6 +49,11 @@ def egress() -> dict:
 
 
 @pytest.fixture(scope="module")
+def typed() -> dict:
+    return _load("config_calls.toml")
+
+
+@pytest.fixture(scope="module")
 def versions(api) -> list[str]:
     return list(api["meta"]["release_tags"]) + ["dev"]
 
@@ -238,7 +243,8 @@ def test_user_and_helper_events(events, api, versions):
     assert user["keysource_event"]["variadic"] is True
     assert user["log_disposition_hook"]["event_template"].format(name="x") == "log_disposition_x"
 
-    helper = events["helper_events"]
+    extras = _load("policy_extras.toml")  # the helpers' facts live with their API
+    helper = extras["helper_events"]
     samples = {
         "log_hook_constructor": "make.webhook.log_hook",
         "log_disposition": "log_disposition_audit",
@@ -254,7 +260,7 @@ def test_user_and_helper_events(events, api, versions):
         for fixed in evs:
             assert not rx.search(fixed), (name, fixed)
 
-    for module, regs in events["helper_registrations"].items():
+    for module, regs in extras["helper_registrations"].items():
         assert module in modules, module
         for when, names in regs.items():
             assert when == "on_require" or when in modules[module]["exports"], (module, when)
@@ -348,10 +354,12 @@ def test_removed_names_do_not_resolve(api):
 # --------------------------------------------------------------- egress.toml
 
 
-def test_egress_objects(egress, api, events):
+def test_egress_objects(egress, typed, api, events):
     objs = egress["objects"]
+    typed_objects = {data["object"]: data for data in typed["structs"].values() if "object" in data}
     for name in ("egress_path", "egress_source", "egress_pool", "listener", "listener_domain"):
-        assert name in objs, name
+        assert name in objs or name in typed_objects, name
+    assert not set(objs) & set(typed_objects), "an object is either untyped (egress.toml) or typed"
     for name, obj in objs.items():
         keys = obj["keys"]
         assert keys, name
@@ -366,20 +374,36 @@ def test_egress_objects(egress, api, events):
             assert resolve(api, obj["constructor"]), obj["constructor"]
         if "event" in obj:
             assert obj["event"] in events["events"], obj["event"]
+    for name, data in typed_objects.items():
+        assert data.get("binary", "kumod") in BINARIES, name
+        for function in [data.get("constructor"), *data.get("also_constructors", [])]:
+            if function and function.startswith("kumo."):
+                assert resolve(api, function), function
+        if "event" in data:
+            assert data["event"] in events["events"], data["event"]
 
 
-def test_egress_key_placement(egress):
+def _typed_keys(typed: dict, struct: str) -> set[str]:
+    data = typed["structs"][struct]
+    keys = set(data.get("fields", {}))
+    for flattened in data.get("flatten", []):
+        keys |= _typed_keys(typed, flattened)
+    return keys
+
+
+def test_egress_key_placement(egress, typed):
     objs = egress["objects"]
-    path = set(objs["egress_path"]["keys"])
+    path = _typed_keys(typed, "EgressPathConfig")
     # flattened SmtpClientTimeouts keys are present
     assert {"connect_timeout", "data_dot_timeout", "auth_timeout"} <= path
     assert {"enable_tls", "max_deliveries_per_connection", "connection_limit"} <= path
     assert "enable_tls" not in objs["queue_config"]["keys"]
     assert "retry_interval" not in path
     assert len(objs["queue_config"]["keys"]) == 13
-    listener = set(objs["listener"]["keys"])
+    listener = _typed_keys(typed, "EsmtpListenerParams")
     assert {"listen", "max_connections", "hostname", "relay_hosts"} <= listener
-    assert set(objs["listener_dynamic"]["keys"]) == listener - {"listen", "max_connections"}
-    assert set(objs["listener_domain"]["keys"]) == {"log_oob", "log_arf", "relay_to", "relay_from", "ttl"}
-    assert set(objs["egress_pool"]["keys"]) == {"name", "entries", "ttl"}
-    assert objs["egress_source"]["required"] == ["name"]
+    assert _typed_keys(typed, "GenericEsmtpListenerParams") == listener - {"listen", "max_connections"}
+    assert _typed_keys(typed, "EsmtpDomain") == {"log_oob", "log_arf", "relay_to", "relay_from", "ttl"}
+    assert _typed_keys(typed, "EgressPool") == {"name", "entries", "ttl"}
+    required = [k for k, f in typed["structs"]["EgressSource"]["fields"].items() if f.get("required")]
+    assert required == ["name"]

@@ -16,7 +16,7 @@ import attrs
 from kumocheck.config import Settings, load_settings
 from kumocheck.project import check_sources
 
-from checker_support import POLICIES, expected_findings
+from checker_support import DATA_SUFFIXES, POLICIES, expected_findings, policy_files
 
 FIXTURES = [
     pytest.param(
@@ -32,7 +32,9 @@ FIXTURES = [
 
 @pytest.mark.parametrize("fixture", FIXTURES)
 def test_policy_findings(fixture: Path) -> None:
-    files = sorted(fixture.rglob("*.lua")) if fixture.is_dir() else [fixture]
+    files = policy_files(fixture) if fixture.is_dir() else [fixture]
+    if any(f.suffix in DATA_SUFFIXES for f in files):
+        pytest.importorskip("kumocheck.parse.data", reason="the TOML/JSON reader (branch issue8-parse)")
     expected = set().union(*(expected_findings(f) for f in files))
     settings = Settings(policy_root=fixture if fixture.is_dir() else None)
     if fixture.is_dir() and (fixture / "kumocheck.toml").is_file():

@@ -11,7 +11,7 @@ import pytest
 from kumocheck.docs import rule_markdown
 from kumocheck.schema.model import load_schema
 
-from checker_support import EXPECT, POLICIES
+from checker_support import POLICIES, expected_findings, policy_files
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES_TOML = ROOT / "rules" / "rules.toml"
@@ -31,16 +31,12 @@ def _fixture_files() -> dict[Path, list[Path]]:
         if entry.suffix == ".lua":
             out[entry] = [entry]
         elif entry.is_dir():
-            out[entry] = sorted(entry.rglob("*.lua"))
+            out[entry] = policy_files(entry)  # Lua and data files
     return out
 
 
 def _expected_rules(files: list[Path]) -> set[str]:
-    found = set()
-    for path in files:
-        for match in EXPECT.finditer(path.read_bytes().decode("utf-8", errors="replace")):
-            found.update(rule.strip() for rule in match.group(1).split(","))
-    return found
+    return {rule for path in files for _, _, rule in expected_findings(path)}
 
 
 FIXTURES = {fixture: _expected_rules(files) for fixture, files in _fixture_files().items()}

@@ -35,3 +35,43 @@ def test_target_between_releases(check):
     # refresh_strategy arrived in 2024.11.08: one day before that it is missing
     report = check(POLICY, target_version="2024.11.07")
     assert (7, "requires-newer-kumomta") in rules_of(report)
+
+
+EGRESS_POLICY = """\
+kumo.on('get_egress_source', function(source_name)
+  return kumo.make_egress_source {
+    name = source_name,
+    socks5_proxy_server = 'proxy.example.com:1080',
+    socks5_proxy_username = 'kumo',
+  }
+end)
+kumo.on('get_egress_path_config', function(domain, source, site)
+  return kumo.make_egress_path {
+    connect_timeout = '60s',
+    enable_rset = false,
+    ip_lookup_strategy = 'Ipv4Only',
+    dispatcher_progress_watchdog_timeout = '10m',
+  }
+end)
+"""
+
+
+def test_egress_keys_newer_than_target(check):
+    report = check(EGRESS_POLICY, target_version="2024.11.08")
+    assert rules_of(report) == [
+        (4, "requires-newer-kumomta"),  # a host name for a proxy: unreleased (dev)
+        (11, "requires-newer-kumomta"),  # enable_rset: 2025.01.23
+        (12, "requires-newer-kumomta"),  # ip_lookup_strategy: 2026.04.09
+        (13, "requires-newer-kumomta"),  # dispatcher_progress_watchdog_timeout: dev
+    ]
+    assert "2025.01.23" in report.diagnostics[1].message
+    assert "(dev)" in report.diagnostics[3].message
+
+
+def test_egress_keys_of_the_target_release_are_fine(check):
+    # socks5_proxy_username arrived in 2024.06.04, enable_rset in 2025.01.23
+    assert rules_of(check(EGRESS_POLICY, target_version="2026.06.23")) == [
+        (4, "requires-newer-kumomta"),
+        (13, "requires-newer-kumomta"),
+    ]
+    assert (5, "requires-newer-kumomta") in rules_of(check(EGRESS_POLICY, target_version="2024.06.03"))

@@ -48,8 +48,12 @@ def all_checks() -> list[Check]:
     from kumocheck.checks import (
         config_schema,
         constructor_shadows_event,
+        data_schema,
+        duplicate_entry,
         duplicate_handler,
         handler_arity,
+        ignored_setting,
+        missing_data_file,
         invalid_regex,
         nil_return,
         object_keys,
@@ -58,8 +62,10 @@ def all_checks() -> list[Check]:
         retry_exceeds_max_age,
         table_return,
         unbound_constructor,
+        undefined_reference,
         unknown_api,
         unknown_event,
+        unknown_helper_api,
         unreachable_handler,
         unresolved_require,
     )
@@ -81,6 +87,12 @@ def all_checks() -> list[Check]:
         unreachable_handler.check,
         unresolved_require.check,
         invalid_regex.check,
+        data_schema.check,
+        unknown_helper_api.check,
+        missing_data_file.check,
+        undefined_reference.check,
+        ignored_setting.check,
+        duplicate_entry.check,
     ]
 
 

@@ -1,4 +1,6 @@
-"""unknown-key (and value checks, where types are data) for KumoMTA's other config objects.
+"""unknown-key for KumoMTA config objects known only by their keys (rules/egress.toml).
+
+Calls whose struct is typed (rules/config_calls.toml) are judged by `config_schema`.
 
 `kumo.make_egress_path`, `make_egress_source`, `make_egress_pool`, `make_listener_domain`,
 `start_esmtp_listener`, `start_http_listener`, `define_spool`... reject unknown keys just
@@ -84,6 +86,6 @@ def check(context: CheckContext) -> Iterator[Finding]:
     for call in context.model.api_calls:
         dotted = ".".join(call.path)
         obj = schema.object_for_constructor(dotted)
-        if obj is None:
-            continue
+        if obj is None or schema.struct_for_call(dotted) is not None:
+            continue  # typed calls are judged by config_schema
         yield from _judge(context, obj, call.arg, dotted.replace("kumo.", "", 1), call.file, call.span)

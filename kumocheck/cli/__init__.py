@@ -59,6 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-j", "--jobs", type=int, metavar="N", default=None, help="check with N processes (default: the number of cores)")
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     check.add_argument("--cache-dir", metavar="DIR", help="where the result cache lives (default: .kumocheck_cache; env KUMOCHECK_CACHE_DIR)")
+    check.add_argument("--data-kind", choices=("shaping", "sources", "queues", "listener-domains", "dkim"), help="the kind of the TOML/JSON data files named on the command line")
+    check.add_argument("--skip-unknown-data", action="store_true", help="skip TOML/JSON files of no known data kind silently, also when named (for pre-commit)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in full output (default: auto; NO_COLOR is honoured)")
 
     rule = commands.add_parser("rule", help="explain a rule")
@@ -116,6 +118,8 @@ def _settings(args):
         if not valid_release(args.target_version):
             raise UsageError(f"--target-version {args.target_version}: expected a release such as 2024.11.08")
         changes["target_version"] = args.target_version
+    if getattr(args, "data_kind", None):
+        changes["data_kind"] = args.data_kind
     if args.policy_root:
         root = Path(args.policy_root)
         if not root.is_dir():
@@ -170,7 +174,7 @@ def run_check(args) -> int:
     for error in report.errors:
         print(f"kumocheck: {error}", file=sys.stderr)
     if report.files_checked == 0 and not report.errors:
-        print("kumocheck: warning: no Lua files found under the given path(s)", file=sys.stderr)
+        print("kumocheck: warning: no Lua files (nor helper data files) found under the given path(s)", file=sys.stderr)
     output_format = args.output_format or "full"
     render = renderer(output_format)
     if render is None:
@@ -208,11 +212,11 @@ def _check_stdin(args, settings, paths):
 def _check_with_cache(args, settings, paths, jobs):
     """Answer unchanged files from the cache; check the others (in parallel when many)."""
     from kumocheck.diagnostics import Report
-    from kumocheck.files import discover, display, real_path
+    from kumocheck.files import discover, display, maybe_data_file, real_path
     from kumocheck.source import decode_source
 
     real_path.cache_clear()  # paths are resolved afresh for each run (in-process callers)
-    files, errors = discover(paths, settings)
+    files, errors = discover(paths, settings, lambda p: maybe_data_file(p, settings))
     cache = None
     if not args.no_cache:
         from kumocheck.cache import DEFAULT_DIR, ResultCache
@@ -238,7 +242,8 @@ def _check_with_cache(args, settings, paths, jobs):
     if misses:
         from kumocheck.project import check_sources
 
-        fresh = check_sources(misses, settings, jobs=jobs)
+        named = set() if args.skip_unknown_data else {p.resolve() for p in paths if not p.is_dir()}
+        fresh = check_sources(misses, settings, jobs=jobs, named=named)
         report.errors.extend(fresh.errors)
         report.sources.update(fresh.sources)
         report.files_checked += fresh.files_checked

@@ -13,27 +13,36 @@ from typing import Any, Iterator
 import attrs
 
 from kumocheck.files import rules_dir  # noqa: F401 (part of this module's API)
+from kumocheck.schema.helpers import HelperCatalogue, foreign_structs
 
 SCALAR_TYPES = frozenset(
-    {"string", "bool", "u16", "u32", "usize", "duration", "throttle", "socket_addr", "url", "mx_name"}
-    | {"fancy_regex", "rust_regex"}
+    {"string", "bool", "u8", "u16", "u32", "u64", "usize", "i64", "f64", "duration", "throttle", "socket_addr",
+     "url", "mx_name", "limit", "cidr", "ip_addr", "host_port", "any"}
+    | {"number", "function", "fancy_regex", "rust_regex"}  # helpers' data and options
 )
-INTEGER_RANGES = {"u16": (0, 2**16 - 1), "u32": (0, 2**32 - 1), "usize": (0, 2**64 - 1)}
+INTEGER_RANGES = {
+    "u8": (0, 2**8 - 1),
+    "u16": (0, 2**16 - 1),
+    "u32": (0, 2**32 - 1),
+    "u64": (0, 2**64 - 1),
+    "usize": (0, 2**64 - 1),
+    "i64": (-(2**63), 2**63 - 1),
+}
 
 
 @attrs.frozen
 class TypeRef:
     """A parsed type expression such as `list:struct:QueueShrinkPolicy`."""
 
-    kind: str  # a scalar type name, or enum | struct | union | list
+    kind: str  # a scalar type name, or enum | struct | union | list | map
     name: str | None = None  # for enum, struct, union
-    item: TypeRef | None = None  # for list
+    item: TypeRef | None = None  # for list, and the values of a map (string keys)
 
     @classmethod
     def parse(cls, text: str) -> TypeRef:
         head, _, rest = text.partition(":")
-        if head == "list":
-            return cls("list", item=cls.parse(rest))
+        if head in ("list", "map", "one_or_list"):  # map: string keys; one_or_list: T or a list of T
+            return cls(head, item=cls.parse(rest))
         if head in ("enum", "struct", "union"):
             return cls(head, name=rest)
         if head not in SCALAR_TYPES:
@@ -44,6 +53,10 @@ class TypeRef:
         """How a message names this type to a user."""
         if self.kind == "list":
             return "a list"
+        if self.kind == "map":
+            return "a table of named values"
+        if self.kind == "one_or_list":
+            return f"{self.item.describe()} or a list of them"
         if self.kind in ("struct", "union"):
             return "a table"
         if self.kind == "enum":
@@ -51,16 +64,27 @@ class TypeRef:
         return {
             "string": "a string",
             "bool": "a boolean",
+            "u8": "an integer",
             "u16": "an integer",
             "u32": "an integer",
+            "u64": "an integer",
             "usize": "an integer",
+            "i64": "an integer",
+            "f64": "a number",
+            "limit": "a limit (a positive integer, or a string like '10' or 'local:10')",
+            "cidr": "a CIDR string like '10.0.0.0/8'",
+            "ip_addr": "an IP address string",
+            "host_port": "a 'host:port' string",
+            "any": "a value",
             "duration": "a duration (seconds, or a string like '5m')",
             "throttle": "a throttle string like '100/h'",
             "socket_addr": "an address string",
             "url": "a URL string",
             "mx_name": "a host string",
+            "number": "a number",
             "fancy_regex": "a regular expression string",
             "rust_regex": "a regular expression string",
+            "function": "a function",
         }[self.kind]
 
 
@@ -89,6 +113,13 @@ class StructSpec:
     doc: str = ""
     constructor: str | None = None
     variant: str | None = None
+    event: str | None = None  # the event whose handler returns (or receives) this table
+    object: str | None = None  # how messages name it: "egress_path" -> "egress path"
+    binary: str = "kumod"  # the KumoMTA program that offers the constructor
+    also_constructors: tuple[str, ...] = ()  # other functions decoding the same struct
+    argument: int = 1  # which argument of the constructor is the table (kumo.memoize: 2)
+    other_keys: TypeRef | None = None  # the type of undeclared keys (names: tenants, domains)
+    label: str | None = None  # how messages name it (data-file tables)
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -111,6 +142,7 @@ class UnionSpec:
     name: str
     variants: tuple[TypeRef, ...]
     doc: str = ""
+    what: str = "delivery protocol"  # how messages name what the table must match
 
 
 @attrs.frozen
@@ -215,6 +247,9 @@ class Schema:
         return tuple(self.user_events.get("custom_lua_constructor", {}).get("params", ("domain", "tenant", "campaign")))
     api: ApiCatalogue
     rules: dict[str, RuleSpec]
+    returned_structs: dict[str, str] = attrs.Factory(dict)  # event -> struct of its returned table
+    call_structs: dict[str, str] = attrs.Factory(dict)  # kumo.define_spool -> DefineSpoolParams
+    extras: HelperCatalogue = attrs.Factory(HelperCatalogue.empty)  # rules/policy_extras.toml
 
     def struct(self, name: str) -> StructSpec:
         return self.structs[name]
@@ -224,6 +259,16 @@ class Schema:
 
     def foreign_object(self, name: str) -> ForeignObject | None:
         return next((obj for obj in self.foreign if obj.name == name), None)
+
+    def struct_for_call(self, dotted: str) -> StructSpec | None:
+        """The typed struct that `kumo.define_spool` and the like decode their table into."""
+        name = self.call_structs.get(dotted)
+        return self.structs[name] if name else None
+
+    def struct_for_return(self, event: str) -> StructSpec | None:
+        """The struct of a plain table a handler returns (smtp_server_get_dynamic_parameters)."""
+        name = self.returned_structs.get(event)
+        return self.structs.get(name) if name else None
 
     def object_for_constructor(self, dotted: str) -> ForeignObject | None:
         """The object built by `kumo.make_egress_path` and the like (not make_queue_config)."""
@@ -273,7 +318,17 @@ def _load(name: str) -> dict:
         return tomllib.load(handle)
 
 
-def _struct(name: str, data: dict) -> StructSpec:
+def _flat_fields(data: dict, everything: dict | None, depth: int = 0) -> dict:
+    """A struct's fields with those of its #[serde(flatten)] members beside them (its own win)."""
+    merged: dict = {}
+    for flattened in data.get("flatten", ()) if depth < 8 else ():
+        merged.update(_flat_fields((everything or {})[flattened], everything, depth + 1))
+    merged.update(data.get("fields", {}))
+    return merged
+
+
+def _struct(name: str, data: dict, everything: dict | None = None) -> StructSpec:
+    data = {**data, "fields": _flat_fields(data, everything)}
     fields = {
         key: FieldSpec(
             name=key,
@@ -295,6 +350,31 @@ def _struct(name: str, data: dict) -> StructSpec:
         doc=data.get("doc", ""),
         constructor=data.get("constructor"),
         variant=data.get("variant"),
+        other_keys=TypeRef.parse(data["other_keys"]) if "other_keys" in data else None,
+        label=data.get("label"),
+        event=data.get("event"),
+        object=data.get("object"),
+        binary=data.get("binary", "kumod"),
+        also_constructors=tuple(data.get("also_constructors", ())),
+        argument=data.get("argument", 1),
+    )
+
+
+#: rules/ files holding `[structs.*]`, `[enums.*]` and `[unions.*]` in one schema format.
+STRUCT_FILES = ("queue_config.toml", "config_calls.toml", "policy_extras.toml")
+
+
+def _foreign_from_struct(spec: StructSpec) -> ForeignObject:
+    """The key-list view of a typed struct that hints ("an egress path option") use."""
+    return ForeignObject(
+        spec.object or spec.name,
+        spec.constructor or "",
+        spec.event,
+        frozenset(spec.fields),
+        spec.unknown_keys == "error",
+        spec.required,
+        {},
+        {name: field.type for name, field in spec.fields.items()},
     )
 
 
@@ -319,12 +399,21 @@ def _event(name: str, data: dict) -> EventSpec:
 def load_schema() -> Schema:
     """Load and cross-link every rules/ file (cached for the process)."""
     config = _load("queue_config.toml")
+    typed: dict[str, dict] = {"structs": {}, "enums": {}, "unions": {}, "returns": {}, "syntax_since": {}}
+    for name in STRUCT_FILES:
+        data = _load(name)
+        for section in typed:
+            typed[section].update(data.get(section, {}))
+    structs = {name: _struct(name, data, typed["structs"]) for name, data in typed["structs"].items()}
     events = _load("events.toml")
     api = _load("kumo_api.toml")
     egress = _load("egress.toml")
     rules = _load("rules.toml")
+    extras = _load("policy_extras.toml")
+    for name, data in foreign_structs(egress.get("objects", {}), structs).items():
+        structs[name] = _struct(name, data)  # typed by their own branch's [structs.X] when present
     return Schema(
-        structs={name: _struct(name, data) for name, data in config["structs"].items()},
+        structs=structs,
         enums={
             name: EnumSpec(
                 name,
@@ -333,11 +422,16 @@ def load_schema() -> Schema:
                 tuple(data.get("undocumented", ())),
                 data.get("doc", ""),
             )
-            for name, data in {**config["enums"], **egress.get("enums", {})}.items()
+            for name, data in {**typed["enums"], **egress.get("enums", {})}.items()
         },
         unions={
-            name: UnionSpec(name, tuple(TypeRef.parse(v) for v in data["variants"]), data.get("doc", ""))
-            for name, data in config["unions"].items()
+            name: UnionSpec(
+                name,
+                tuple(TypeRef.parse(v) for v in data["variants"]),
+                data.get("doc", ""),
+                data.get("what", "delivery protocol"),
+            )
+            for name, data in typed["unions"].items()
         },
         entry_struct=config["meta"]["entry_struct"],
         foreign=tuple(
@@ -352,12 +446,13 @@ def load_schema() -> Schema:
                 {key: TypeRef.parse(text) for key, text in data.get("types", {}).items()},
             )
             for name, data in egress.get("objects", {}).items()
-        ),
+        )
+        + tuple(_foreign_from_struct(spec) for spec in structs.values() if spec.object),
         events={name: _event(name, data) for name, data in events.get("events", {}).items()},
         user_events=events.get("user_events", {}),
-        helper_events=events.get("helper_events", {}),
-        helper_registrations=events.get("helper_registrations", {}),
-        syntax_since=config.get("syntax_since", {}),
+        helper_events={**events.get("helper_events", {}), **extras.get("helper_events", {})},
+        helper_registrations={**events.get("helper_registrations", {}), **extras.get("helper_registrations", {})},
+        syntax_since=typed["syntax_since"],
         return_constructors=events.get("meta", {}).get("return_constructors", {}),
         nil_return_is_error=frozenset(events.get("meta", {}).get("nil_return_is_error", ())),
         program_policy_files=events.get("meta", {}).get("program_policy_files", {}),
@@ -370,4 +465,12 @@ def load_schema() -> Schema:
         rules={
             name: RuleSpec(name=name, **data) for name, data in rules.get("rules", {}).items()
         },
+        returned_structs=dict(typed["returns"]),
+        call_structs={
+            function: name
+            for name, spec in structs.items()
+            if spec.constructor and name != config["meta"]["entry_struct"]
+            for function in (spec.constructor, *spec.also_constructors)
+        },
+        extras=HelperCatalogue.load(extras),
     )

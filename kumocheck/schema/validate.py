@@ -12,7 +12,8 @@ from typing import Any, Iterator
 
 import attrs
 
-from kumocheck.values import addresses, humantime, throttle
+from kumocheck.values import addresses, cidr, humantime, throttle
+from kumocheck.schema.data_values import DataValueChecks
 from kumocheck.values.regex import regex_problem
 from kumocheck.schema.model import (
     INTEGER_RANGES,
@@ -48,6 +49,8 @@ REGEX_HELP = {
 Path = tuple[str | int, ...]
 #: Opaque values that are certainly not data (a function, a module, a config object).
 NON_DATA_KINDS = frozenset({"function", "config", "module", "stdlib", "helper", "helper_fn"})
+#: Value kinds of the helpers' data and options, judged in kumocheck.schema.data_values.
+DATA_KINDS = frozenset({"number", "function", "one_or_list"})
 UNKNOWN_KEYS_REJECTED_SINCE = "2023.06.22-51b72a83"  # before that, unknown keys were ignored
 
 
@@ -115,7 +118,7 @@ def suggest_duration(text: str) -> str | None:
         return None  # beyond what a Duration holds: no spelling to suggest
 
 
-class Validator:
+class Validator(DataValueChecks):
     """Walks a value and a type side by side."""
 
     def __init__(self, schema: Schema, target_version: str | None = None):
@@ -123,6 +126,7 @@ class Validator:
         self.target_version = target_version
         self._homes = self._key_homes()
         self._entry_constructor = schema.structs[schema.entry_struct].constructor
+        self._entry_tree = self._reachable(schema.entry_struct)
 
     # -- entry points -------------------------------------------------------------
 
@@ -130,6 +134,21 @@ class Validator:
         """Problems of a `make_queue_config` argument."""
         entry = TypeRef("struct", name=self.schema.entry_struct)
         yield from self.validate(value, entry, ())
+
+    def validate_call(self, value: Value, struct: str, function: str) -> Iterator[Problem]:
+        """Problems of the table given to `function` (kumo.define_spool...), decoded as `struct`."""
+        for option in value.options if isinstance(value, OneOf) else (value,):
+            if isinstance(option, Const) and option.value is not None:
+                spec = self.schema.structs[struct]
+                yield Problem(
+                    "invalid-type",
+                    f"{function} expects a table, got {describe(option)}",
+                    option.origin,
+                    (),
+                    help=self._struct_hint(spec),
+                )
+            elif isinstance(option, TableValue):
+                yield from self._one(option, TypeRef("struct", name=struct), ())
 
     def validate(self, value: Value, typ: TypeRef, path: Path) -> Iterator[Problem]:
         for option in value.options if isinstance(value, OneOf) else (value,):
@@ -143,12 +162,16 @@ class Validator:
 
     def _one(self, value: Value, typ: TypeRef, path: Path) -> Iterator[Problem]:
         kind = typ.kind
-        if kind == "struct":
+        if kind in DATA_KINDS:
+            yield from self._data_value(value, typ, path)
+        elif kind == "struct":
             yield from self._struct(value, self.schema.structs[typ.name], path)
         elif kind == "union":
             yield from self._union(value, self.schema.unions[typ.name], path)
         elif kind == "list":
             yield from self._list(value, typ.item, path)
+        elif kind == "map":
+            yield from self._map(value, typ, path)
         elif kind == "enum":
             yield from self._enum(value, self.schema.enums[typ.name], path)
         else:
@@ -167,6 +190,14 @@ class Validator:
 
     def _scalar(self, value: Value, typ: TypeRef, path: Path) -> Iterator[Problem]:
         kind = typ.kind
+        if kind == "any":
+            return
+        if kind == "limit" and not (isinstance(value, Const) and isinstance(value.value, bytes)):
+            yield from self._limit_number(value, path)
+            return
+        if kind == "f64" and isinstance(value, Const) and isinstance(value.value, (int, float)):
+            if not isinstance(value.value, bool):
+                return
         if not isinstance(value, Const) or value.value is None:
             if isinstance(value, Const):
                 return  # nil: the key is absent
@@ -237,6 +268,59 @@ class Validator:
                     severity="warning",
                     help="for an IPv6 address with a port use { name = 'mx', addr = '[::1]:25' }",
                 )
+        elif kind == "limit":
+            problem = _limit_problem(text)
+            if problem:
+                yield Problem(
+                    "invalid-value",
+                    f"invalid limit {lua_repr(raw)} for `{path_text(path)}`: {problem}",
+                    value.origin,
+                    path,
+                    help="write a positive number such as 10, or a string '10' / 'local:10' "
+                    "('_' and ',' may group digits)",
+                )
+        elif kind == "cidr":
+            try:
+                cidr.parse_cidr(text)
+            except cidr.CidrError as exc:
+                yield Problem(
+                    "invalid-value",
+                    f"invalid CIDR {lua_repr(raw)} in `{path_text(path)}`: {exc}",
+                    value.origin,
+                    path,
+                    help="write an IP address or ADDRESS/LENGTH with the host bits zero, "
+                    "such as '10.0.0.0/8' or '2001:db8::/32' (no short forms like '10/8')",
+                )
+        elif kind == "ip_addr":
+            if cidr.ip_address_kind(text) is None:
+                yield Problem(
+                    "invalid-value",
+                    f"invalid IP address {lua_repr(raw)} for `{path_text(path)}`",
+                    value.origin,
+                    path,
+                    help="write an IPv4 or IPv6 address such as '10.0.0.1' or '2001:db8::1', without a port",
+                )
+        elif kind == "host_port":
+            problem = addresses.host_port_problem(text)
+            since = self.schema.syntax_since.get("host_port", {}).get("hostname")
+            if not problem and addresses.host_port_form(text) == "hostname" and newer_than(since, self.target_version):
+                yield Problem(
+                    "requires-newer-kumomta",
+                    f"a host name in `{path_text(path)}` ({lua_repr(raw)}) needs KumoMTA "
+                    + ("newer than any release (dev)" if since == "dev" else f"{since.split('-')[0]} or later")
+                    + f" (target-version is {self.target_version}): older releases take an IP address and port only",
+                    value.origin,
+                    path,
+                    help="write the proxy's IP address and port, or raise target-version after upgrading KumoMTA",
+                )
+            if problem:
+                yield Problem(
+                    "invalid-value",
+                    f"invalid address {lua_repr(raw)} for `{path_text(path)}`: {problem}",
+                    value.origin,
+                    path,
+                    help="write HOST:PORT such as '10.0.0.5:5000', '[2001:db8::1]:1080' or 'proxy.example.com:1080'",
+                )
         elif kind in REGEX_DIALECTS:
             refused = regex_problem(text, REGEX_DIALECTS[kind])
             if refused:
@@ -287,6 +371,24 @@ class Validator:
                 value.origin,
                 path,
                 help="raise target-version after upgrading KumoMTA, or write the throttle without it",
+            )
+
+    def _limit_number(self, value: Value, path: Path) -> Iterator[Problem]:
+        """LimitSpec from a Lua number: an integer of at least 1 (its serde visitor)."""
+        if isinstance(value, Const) and value.value is None:
+            return
+        if not isinstance(value, Const) or isinstance(value.value, bool) or not isinstance(value.value, (int, float)):
+            yield self._wrong_type(value, TypeRef("limit"), path)
+            return
+        raw = value.value
+        if isinstance(raw, float) and not raw.is_integer():
+            yield self._wrong_type(value, TypeRef("limit"), path, "a limit is a whole number")
+        elif raw < 1:
+            yield Problem(
+                "invalid-value",
+                f"`{path_text(path)}` must be 1 or larger, got {lua_repr(raw)}",
+                value.origin,
+                path,
             )
 
     def _integer(self, value: Const, typ: TypeRef, path: Path) -> Iterator[Problem]:
@@ -438,6 +540,17 @@ class Validator:
         for index, entry in enumerate(items, start=1):
             yield from self.validate(entry.value, item, path + (index,))
 
+    def _map(self, value: Value, typ: TypeRef, path: Path) -> Iterator[Problem]:
+        """A string-keyed table (OrderMap<String, T>, HashMap...): each value has type `typ.item`."""
+        if isinstance(value, Const) and value.value is None:
+            return
+        if not isinstance(value, TableValue):
+            yield self._wrong_type(value, typ, path)
+            return
+        for key, entry in value.string_keys():
+            if not _is_nil(entry.value):
+                yield from self.validate(entry.value, typ.item, path + (key,))
+
     def _buffered(self, path: Path) -> bool:
         return bool(path) and path[0] == "protocol"
 
@@ -455,10 +568,11 @@ class Validator:
         if positional and spec.decode == "buffered":
             yield from self._positional_struct(value, positional, spec, path)
             return
+        placeholder = _is_placeholder(value)
         for entry in value.entries:
             if isinstance(entry.key, Const) and isinstance(entry.key.value, bytes):
                 continue
-            if isinstance(entry.key, Const) and spec.decode == "direct":
+            if isinstance(entry.key, Const) and spec.decode == "direct" and not placeholder:
                 yield Problem(
                     "invalid-type",
                     f"positional value in {self._struct_name(spec, path)}: keys must be field names "
@@ -471,6 +585,11 @@ class Validator:
             if _is_nil(entry.value):
                 continue  # `k = nil` (in the constructor or later): the key is not there
             field = spec.fields.get(key)
+            if field is None and spec.other_keys is not None and (
+                spec.other_keys.kind not in ("struct", "map") or isinstance(entry.value, TableValue)
+            ):
+                yield from self.validate(entry.value, spec.other_keys, path + (key,))
+                continue
             if field is None:
                 if value.keys_uncertain:
                     continue  # keys were deleted by code we cannot follow
@@ -493,9 +612,12 @@ class Validator:
                     help="raise target-version after upgrading KumoMTA, or drop the key",
                 )
             yield from self.validate(entry.value, field.type, path + (key,))
-        if not value.open:
+        if not value.open and not placeholder:
             present = {key for key, entry in value.string_keys() if not _is_nil(entry.value)}
-            for name in spec.required:
+            missing = [name for name in spec.required if name not in present]
+            if _looks_like_excerpt(spec, missing, present - set(spec.fields)):
+                missing = []
+            for name in missing:
                 if name not in present:
                     yield Problem(
                         "missing-key",
@@ -530,8 +652,10 @@ class Validator:
                 )
 
     def _struct_name(self, spec: StructSpec, path: Path) -> str:
-        if spec.constructor:
+        if spec.constructor and not (path and spec.name in self._entry_tree):
             return spec.constructor.replace("kumo.", "")
+        if not path and spec.name != self.schema.entry_struct:
+            return "the " + (spec.object or spec.name).replace("_", " ") + " table"
         return f"`{path_text(path)}`"
 
     def _struct_hint(self, spec: StructSpec) -> str | None:
@@ -540,16 +664,17 @@ class Validator:
 
     def _unknown_key(self, key: str, entry: Entry, spec: StructSpec, path: Path) -> Problem:
         ignored = spec.unknown_keys == "ignore"
-        where = self._struct_name(spec, path) if spec.constructor else f"`{path_text(path)}`"
+        where = self._struct_name(spec, path) if spec.constructor or not path else f"`{path_text(path)}`"
         candidates = tuple(spec.fields)
         if spec.variant:  # next to a protocol variant: any variant's key was meant
             candidates = tuple(n for s in self.schema.structs.values() if s.variant for n in s.fields)
         guess = nearest(key, candidates)
         notes: list[str] = []
-        home = self._homes.get(key)
+        home = self._homes.get(key) if spec.name in self._entry_tree else None
         if home and not guess and home != path:
             notes.append(f"`{key}` belongs in `{path_text(home)}`")
-        owners = [o for o in self.schema.foreign_owners(key) if o.constructor and o.constructor != self._entry_constructor]
+        own = spec.constructor if spec.name not in self._entry_tree else self._entry_constructor
+        owners = [o for o in self.schema.foreign_owners(key) if o.constructor and o.constructor != own]
         if owners and not guess and not home:
             owner = owners[0]
             place = f" returned from {owner.event}" if owner.event else ""
@@ -557,7 +682,15 @@ class Validator:
                 f"`{key}` is {_article(owner.name)} {owner.name.replace('_', ' ')} option: set it in "
                 f"{owner.constructor}{{...}}{place}"
             )
-        if guess:
+        if owners and guess and not _same_words(key, guess):  # another object's key, exactly
+            owner = owners[0]
+            place = f" returned from {owner.event}" if owner.event else ""
+            notes = [
+                f"`{key}` is {_article(owner.name)} {owner.name.replace('_', ' ')} option: set it in "
+                f"{owner.constructor}{{...}}{place}; or did you mean `{guess}`?"
+            ]
+            guess = None
+        elif guess:
             notes.insert(0, f"did you mean `{guess}`?")
         if ignored:
             message = f"key `{key}` in {where} is ignored by kumod: the setting has no effect"
@@ -572,6 +705,19 @@ class Validator:
             severity="warning" if ignored else None,
             replacement=guess,
         )
+
+    def _reachable(self, struct: str) -> frozenset[str]:
+        """Every struct nested (at any depth) in `struct`, and itself."""
+        seen: set[str] = set()
+        todo = [struct]
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            for field in self.schema.structs[name].fields.values():
+                todo.extend(_structs_of(self.schema, field.type))
+        return frozenset(seen)
 
     def _key_homes(self) -> dict[str, Path]:
         """Where each key of a nested struct lives, for 'belongs in' hints."""
@@ -596,15 +742,26 @@ class Validator:
         structs = [v for v in spec.variants if v.kind == "struct"]
         scalars = [v for v in spec.variants if v.kind != "struct"]
         if isinstance(value, Const) and scalars:
-            yield from self._one(value, scalars[0], path)
+            yield from self._union_scalar(value, scalars, path)
             return
-        if not isinstance(value, TableValue):
-            yield self._wrong_type(value, TypeRef("union", name=spec.name), path, self._union_hint(structs))
+        if not isinstance(value, TableValue) or not structs:
+            yield self._wrong_type(value, TypeRef("union", name=spec.name), path, self._union_hint(structs) if structs else None)
             return
-        if not scalars and len(structs) > 1:
-            yield from self._tagged_by_keys(value, structs, path)
+        if len(structs) > 1:
+            yield from self._tagged_by_keys(value, structs, path, spec.what)
         else:
             yield from self._struct(value, self.schema.structs[structs[0].name], path)
+
+    def _union_scalar(self, value: Const, scalars: list[TypeRef], path: Path) -> Iterator[Problem]:
+        """A scalar against the scalar variants: the first that decodes wins, else the closest one's problems."""
+        attempts = [list(self._one(value, variant, path)) for variant in scalars]
+        if any(not any(p.is_error for p in problems) for problems in attempts):
+            return
+        typed = [index for index, problems in enumerate(attempts) if not any(p.rule == "invalid-type" for p in problems)]
+        chosen = typed[0] if typed else 0
+        others = " or ".join(v.describe() for i, v in enumerate(scalars) if i != chosen)
+        for problem in attempts[chosen]:
+            yield attrs.evolve(problem, help=f"{problem.help}; or {others}" if problem.help else f"or {others}")
 
     def _union_hint(self, structs: list[TypeRef]) -> str:
         shapes = []
@@ -613,7 +770,9 @@ class Validator:
             shapes.append("{ " + ", ".join(f"{k} = ..." for k in spec.required) + " }")
         return "write one of " + ", ".join(shapes)
 
-    def _tagged_by_keys(self, value: TableValue, structs: list[TypeRef], path: Path) -> Iterator[Problem]:
+    def _tagged_by_keys(
+        self, value: TableValue, structs: list[TypeRef], path: Path, what: str = "delivery protocol"
+    ) -> Iterator[Problem]:
         keys = {key for key, entry in value.string_keys() if not _is_nil(entry.value)}
         specs = [self.schema.structs[ref.name] for ref in structs]
         candidates = [spec for spec in specs if set(spec.required) <= keys]
@@ -625,7 +784,7 @@ class Validator:
             hint = "; ".join(f"`{key}`: did you mean `{g}`?" for key, g in guesses.items() if g)
             yield Problem(
                 "invalid-value",
-                f"`{path_text(path)}` matches no delivery protocol: it needs one of "
+                f"`{path_text(path)}` matches no {what}: it needs one of "
                 + ", ".join(f"`{d}`" for d in discriminants),
                 value.origin,
                 path,
@@ -653,7 +812,7 @@ class Validator:
                     value.origin,
                     path,
                     severity="warning",
-                    help="keep only one delivery protocol per queue",
+                    help=f"keep only one {what}" + (" per queue" if what == "delivery protocol" else ""),
                 )
 
 
@@ -665,6 +824,40 @@ def _structs_of(schema: Schema, typ: TypeRef) -> list[str]:
     if typ.kind == "union":
         return [n for v in schema.unions[typ.name].variants for n in _structs_of(schema, v)]
     return []
+
+
+def _limit_problem(text: str) -> str | None:
+    """Why `LimitSpec::try_from(&str)` (crates/throttle) rejects `text`, or None."""
+    digits = text.removeprefix("local:").replace("_", "").replace(",", "")
+    body = digits[1:] if digits.startswith("+") else digits
+    if not body or not body.isascii() or not body.isdigit():
+        return f"invalid limit '{digits}': invalid digit found in string" if body else f"invalid limit '{digits}': cannot parse integer from empty string"
+    if int(body) >= 2**64:
+        return f"invalid limit '{digits}': number too large to fit in target type"
+    if int(body) == 0:
+        return "limit must be greater than 0"
+    return None
+
+
+def _same_words(key: str, candidate: str) -> bool:
+    """Only case or separators differ: `Max_Ready` for `max_ready`."""
+    return key.replace("_", "").replace("-", "").lower() == candidate.replace("_", "").lower()
+
+
+def _is_placeholder(table: TableValue) -> bool:
+    """`{ PARAMS }` as documentation writes it: one positional value nothing knows."""
+    return len(table.entries) == 1 and isinstance(table.entries[0].key, Const) and isinstance(
+        table.entries[0].key.value, int
+    ) and isinstance(table.entries[0].value, Unknown)
+
+
+def _looks_like_excerpt(spec: StructSpec, missing: list[str], unknown: set[str]) -> bool:
+    """A table giving one aspect of a many-keyed struct (`rsa_sha256_signer { key = ... }`):
+    most required keys left out and none misspelled. Not reported: when unsure, say nothing."""
+    required = spec.required
+    if len(required) < 3 or len(missing) * 2 <= len(required):
+        return False
+    return not any(nearest(key, missing) for key in unknown)
 
 
 def _is_nil(value: Value) -> bool:

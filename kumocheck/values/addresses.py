@@ -405,3 +405,36 @@ def _whatwg_ipv4_ok(host: str) -> bool:
     if any(n > 255 for n in numbers[:-1]):  # type: ignore[operator]
         return False
     return numbers[-1] < 256 ** (5 - len(numbers))  # type: ignore[operator]
+
+
+# ---------------------------------------------------------------------------
+# HOST:PORT (kumo-address ResolvableSocketAddr: ha_proxy_server, socks5_proxy_server)
+
+
+def host_port_form(text: str) -> str | None:
+    """How ``ResolvableSocketAddr::from_str`` reads ``text``: 'socket' (an IP socket address
+    or unix path), 'hostname' (a DNS name and a port), or None when it is rejected."""
+    if _socket_address_error(text) is None:
+        return "socket"
+    host, sep, port = text.rpartition(":")
+    if not sep or _rust_parse_u16(port) is None or not host:
+        return None
+    raw = host.encode("utf-8", "surrogatepass")
+    labels = raw[:-1].split(b".") if raw.endswith(b".") else raw.split(b".")
+    if len(raw) > 255 or any(not label or len(label) > 63 for label in labels):
+        return None
+    return "hostname"
+
+
+def host_port_problem(text: str) -> str | None:
+    """Why kumod rejects ``text`` as HOST:PORT, or None."""
+    if host_port_form(text) is not None:
+        return None
+    host, sep, port = text.rpartition(":")
+    if not sep:
+        return "the port is missing"
+    if _rust_parse_u16(port) is None:
+        return f"invalid port '{port}'"
+    if not host:
+        return "the host name is empty"
+    return f"'{host}' is neither an IP address nor a valid host name"
