@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from kumocheck.parse.common import Comment, SyntaxProblem
+from kumocheck.parse.common import Comment, SourceSyntaxError, SyntaxProblem
 from kumocheck.parse.json import JsonSyntaxError, read_json
 from kumocheck.parse.toml import TomlSyntaxError, read_toml
 from kumocheck.schema.values import Const, Opaque, TableValue, Value
@@ -22,12 +22,8 @@ from kumocheck.source import SourceFile, Span
 FORMATS = ("toml", "json")
 
 
-class DataSyntaxError(Exception):
+class DataSyntaxError(SourceSyntaxError):
     """A data file that cannot be read; `problem` has the message and position."""
-
-    def __init__(self, problem: SyntaxProblem):
-        super().__init__(f"{problem.line}:{problem.column}: {problem.message}")
-        self.problem = problem
 
 
 @attrs.define
