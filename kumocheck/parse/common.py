@@ -60,11 +60,16 @@ class LineIndex:
         return i + 1, pos - starts[i] + 1
 
     def span(self, start: int, end: int) -> Span:
-        line, column = self.where(start)
-        if line == len(self.starts) or end <= self.starts[line]:
-            return Span(line, column, line, column + end - start, self.path)
+        starts, i = self.starts, self._line  # where(start), inlined: this is the hot path
+        after = starts[i + 1] if i + 1 < len(starts) else self.size + 1
+        if not (starts[i] <= start < after):
+            i = self._line = bisect_right(starts, start) - 1
+            after = starts[i + 1] if i + 1 < len(starts) else self.size + 1
+        column = start - starts[i] + 1
+        if end <= after:
+            return Span(i + 1, column, i + 1, column + end - start, self.path)
         end_line, end_column = self.where(end)
-        return Span(line, column, end_line, end_column, self.path)
+        return Span(i + 1, column, end_line, end_column, self.path)
 
     def problem(self, pos: int, message: str, end: int | None = None) -> SyntaxProblem:
         """A problem at offset `pos` (highlighting up to `end` when it is on the same line)."""
