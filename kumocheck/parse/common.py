@@ -65,11 +65,11 @@ class LineIndex:
         if not (starts[i] <= start < after):
             i = self._line = bisect_right(starts, start) - 1
             after = starts[i + 1] if i + 1 < len(starts) else self.size + 1
-        column = start - starts[i] + 1
+        line, column = i + 1, start - starts[i] + 1  # one int object for line and end_line
         if end <= after:
-            return Span(i + 1, column, i + 1, column + end - start, self.path)
+            return Span(line, column, line, column + end - start, self.path)
         end_line, end_column = self.where(end)
-        return Span(i + 1, column, end_line, end_column, self.path)
+        return Span(line, column, end_line, end_column, self.path)
 
     def problem(self, pos: int, message: str, end: int | None = None) -> SyntaxProblem:
         """A problem at offset `pos` (highlighting up to `end` when it is on the same line)."""
