@@ -5,7 +5,7 @@ and never anything but a syntax error."""
 from __future__ import annotations
 
 import json
-import math
+import sys
 import re
 import subprocess
 import tomllib
@@ -18,17 +18,10 @@ from hypothesis import strategies as st
 from kumocheck.parse.data import DataSyntaxError, read_data, to_plain
 from kumocheck.source import decode_source
 
+sys.path.insert(0, str(Path(__file__).parent / "data_files"))
+from data_support import norm as _norm  # noqa: E402
+
 MIRROR = Path("/work/.mirror/KumoCorp+kumomta/repo")
-
-
-def _norm(value):
-    if isinstance(value, float) and math.isnan(value):
-        return "NaN"
-    if isinstance(value, dict):
-        return {k: _norm(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_norm(v) for v in value]
-    return value
 
 
 def _blobs(suffixes: tuple[str, ...]) -> dict[str, bytes]:

@@ -3,7 +3,6 @@ on top (recorded), exact spans, clear errors, hostile input."""
 
 from __future__ import annotations
 
-import math
 import sys
 import tomllib
 from pathlib import Path
@@ -13,22 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).parent / "data_files"))
-from toml_cases import TOML10_CASES  # noqa: E402
+from data_support import TOML10_CASES, norm as _norm  # noqa: E402
 
 from kumocheck.parse.data import DataSyntaxError, read_data, to_plain  # noqa: E402
 from kumocheck.parse.toml import MAX_NESTING, TomlSyntaxError, read_toml  # noqa: E402
 from kumocheck.source import SourceFile, decode_source  # noqa: E402
 from kumocheck.suppress import collect  # noqa: E402
-
-
-def _norm(value):
-    if isinstance(value, float) and math.isnan(value):
-        return "NaN"
-    if isinstance(value, dict):
-        return {k: _norm(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_norm(v) for v in value]
-    return value
 
 
 def _ours(text: str):
@@ -135,6 +124,15 @@ def test_toml_1_1_is_read_and_recorded(text, value, what):
         assert to_plain(reader.root) == value
     with pytest.raises(tomllib.TOMLDecodeError):
         tomllib.loads(text)
+
+
+def test_a_multi_line_inline_table_is_recorded_once():
+    reader = read_toml("a = {\n  x = 1,\n  y = 2,\n  z = { q = 1,\n  }\n}\n")
+    assert [(span.line, what.split(" (")[0]) for span, what in reader.toml11] == [
+        (1, "newline or comment inside an inline table"),
+        (4, "newline or comment inside an inline table"),
+        (4, "trailing comma in an inline table"),
+    ]
 
 
 def test_toml_1_1_spans_point_at_the_syntax():

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from kumocheck.parse.common import Comment, SyntaxProblem
+from kumocheck.parse.common import Comment, SourceSyntaxError, SyntaxProblem
 from kumocheck.parse.json import JsonSyntaxError, read_json
 from kumocheck.parse.toml import TomlSyntaxError, read_toml
 from kumocheck.schema.values import Const, Opaque, TableValue, Value
@@ -22,12 +22,8 @@ from kumocheck.source import SourceFile, Span
 FORMATS = ("toml", "json")
 
 
-class DataSyntaxError(Exception):
+class DataSyntaxError(SourceSyntaxError):
     """A data file that cannot be read; `problem` has the message and position."""
-
-    def __init__(self, problem: SyntaxProblem):
-        super().__init__(f"{problem.line}:{problem.column}: {problem.message}")
-        self.problem = problem
 
 
 @attrs.define
@@ -35,10 +31,10 @@ class DataDocument:
     """One data file as read: its tree, its comments and any TOML-1.1-only syntax used."""
 
     root: TableValue
+    comments: list[Comment]
     fmt: str
-    path: str
-    comments: list[Comment] = attrs.Factory(list)
-    toml11: list[tuple[Span, str]] = attrs.Factory(list)
+    path: str  # as shown to the user; every span of the tree carries it
+    toml11: list[tuple[Span, str]] = attrs.Factory(list)  # TOML-1.1-only syntax: where and what
 
 
 def read_data(source: SourceFile, fmt: str) -> DataDocument:
@@ -58,8 +54,8 @@ def read_data(source: SourceFile, fmt: str) -> DataDocument:
     try:
         if fmt == "toml":
             reader = read_toml(text, source.path)
-            return DataDocument(reader.root, fmt, source.path, reader.comments, reader.toml11)
-        return DataDocument(read_json(text, source.path), fmt, source.path)
+            return DataDocument(reader.root, reader.comments, fmt, source.path, reader.toml11)
+        return DataDocument(read_json(text, source.path), [], fmt, source.path)
     except (TomlSyntaxError, JsonSyntaxError) as exc:
         raise DataSyntaxError(exc.problem) from None
 

@@ -8,13 +8,10 @@ order (the later one wins when serde_json builds a map).
 
 from __future__ import annotations
 
-import gc
 import re
-from bisect import bisect_right
 
-from kumocheck.parse.common import SyntaxProblem
+from kumocheck.parse.common import LineIndex, SourceSyntaxError, without_cyclic_gc
 from kumocheck.schema.values import Const, Entry, TableValue
-from kumocheck.source import Span
 
 #: serde_json refuses the 128th nested array/object ("recursion limit exceeded").
 MAX_NESTING = 127
@@ -28,12 +25,8 @@ _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r"
 _WORDS = {"true": True, "false": False, "null": None}
 
 
-class JsonSyntaxError(Exception):
+class JsonSyntaxError(SourceSyntaxError):
     """The text is not JSON; `problem` says where and why."""
-
-    def __init__(self, problem: SyntaxProblem):
-        super().__init__(f"{problem.line}:{problem.column}: {problem.message}")
-        self.problem = problem
 
 
 class JsonReader:
@@ -42,37 +35,16 @@ class JsonReader:
     def __init__(self, text: str, path: str | None):
         self.src = text
         self.path = path
-        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
-        self._line = 0
-
-    def _where(self, pos: int) -> tuple[int, int]:
-        starts, i = self._starts, self._line
-        if not (starts[i] <= pos and (i + 1 == len(starts) or pos < starts[i + 1])):
-            i = self._line = bisect_right(starts, pos) - 1
-        return i + 1, pos - starts[i] + 1
-
-    def span(self, start: int, end: int) -> Span:
-        line, column = self._where(start)
-        if line == len(self._starts) or end <= self._starts[line]:
-            return Span(line, column, line, column + end - start, self.path)
-        end_line, end_column = self._where(end)
-        return Span(line, column, end_line, end_column, self.path)
+        self._index = LineIndex(text, path)
+        self.span = self._index.span
 
     def error(self, pos: int, message: str) -> JsonSyntaxError:
-        pos = min(pos, len(self.src))
-        line, column = self._where(pos)
-        end = column + 1 if pos < len(self.src) else None
-        return JsonSyntaxError(SyntaxProblem(message, line, column, end))
+        return JsonSyntaxError(self._index.problem(pos, message))
 
     def read(self) -> TableValue:
         """The top-level table (the cyclic GC is paused meanwhile: no cycles are built)."""
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with without_cyclic_gc():
             return self._document()
-        finally:
-            if collecting:
-                gc.enable()
 
     def _document(self) -> TableValue:
         src = self.src

@@ -13,12 +13,11 @@ input can exhaust the Python stack; time and memory are linear in the size of th
 
 from __future__ import annotations
 
-import gc
 import re
-from bisect import bisect_right
 from datetime import date, datetime, time, timedelta, timezone
 
-from kumocheck.parse.common import Comment, SyntaxProblem
+from kumocheck.parse.common import Comment, LineIndex, SourceSyntaxError, without_cyclic_gc
+from kumocheck.parse.toml_strings import TomlStrings, describe_char
 from kumocheck.schema.values import Const, Entry, Opaque, TableValue
 from kumocheck.source import Span
 
@@ -30,14 +29,8 @@ _WS = re.compile(r"[ \t]*")
 _SIMPLE_KEY = re.compile(r"[ \t]*([A-Za-z0-9_-]+)[ \t]*=[ \t]*")
 _LINE_END = re.compile(r"[ \t]*(#[^\x00-\x08\x0a-\x1f\x7f]*)?(?:\n|\Z)")
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
-_PLAIN_BASIC = re.compile(r'"([^"\\\x00-\x08\x0a-\x1f\x7f]*)"')
-_PLAIN_LITERAL = re.compile(r"'([^'\x00-\x08\x0a-\x1f\x7f]*)'")
-_BASIC_RUN = re.compile(r'[^"\\\x00-\x08\x0a-\x1f\x7f]+')
-_ML_BASIC_RUN = re.compile(r'[^"\\\x00-\x08\x0b-\x1f\x7f]+')
-_ML_LITERAL_RUN = re.compile(r"[^'\x00-\x08\x0b-\x1f\x7f]+")
 _COMMENT = re.compile(r"#[^\x00-\x08\x0a-\x1f\x7f]*")
 _ARRAY_GAP = re.compile(r"[ \t\n]*")
-_HEX = re.compile(r"[0-9A-Fa-f]+")
 _NUMBER = re.compile(
     r"0x[0-9A-Fa-f](?:_?[0-9A-Fa-f])*|0o[0-7](?:_?[0-7])*|0b[01](?:_?[01])*"
     r"|(?P<dec>[+-]?(?:0|[1-9](?:_?[0-9])*))"
@@ -49,16 +42,11 @@ _DATETIME = re.compile(
     rf"(?:[Tt ]{_TIME}(?:([Zz])|([+-])([01][0-9]|2[0-3]):([0-5][0-9]))?)?"
 )
 _LOCAL_TIME = re.compile(_TIME)
-_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 _VALUE_END = frozenset(" \t\n,]}#")
 
 
-class TomlSyntaxError(Exception):
+class TomlSyntaxError(SourceSyntaxError):
     """The text is not TOML; `problem` says where and why."""
-
-    def __init__(self, problem: SyntaxProblem):
-        super().__init__(f"{problem.line}:{problem.column}: {problem.message}")
-        self.problem = problem
 
 
 class _Table:
@@ -86,17 +74,7 @@ class _TableArray:
 _FROZEN = object()  # an inline table or array value: complete, cannot be extended
 
 
-def _describe(char: str) -> str:
-    if char == "":
-        return "the end of the file"
-    if char == "\n":
-        return "the end of the line"
-    if ord(char) < 32 or ord(char) == 127:
-        return f"the control character U+{ord(char):04X}"
-    return repr(char)
-
-
-class TomlReader:
+class TomlReader(TomlStrings):
     """Reads one document; use `read_toml`."""
 
     def __init__(self, text: str, path: str | None):
@@ -104,36 +82,17 @@ class TomlReader:
         self.path = path
         self.comments: list[Comment] = []
         self.toml11: list[tuple[Span, str]] = []
-        self._starts = [0] + [m.end() for m in re.finditer("\n", self.src)]
-        self._line = 0  # index into _starts of the last position looked up
+        self._index = LineIndex(self.src, path)
+        self._where = self._index.where
+        self.span = self._index.span
         self._pending: list[_Table] = []
-
-    # -- positions -------------------------------------------------------------------
-
-    def _where(self, pos: int) -> tuple[int, int]:
-        starts, i = self._starts, self._line
-        if not (starts[i] <= pos and (i + 1 == len(starts) or pos < starts[i + 1])):
-            i = self._line = bisect_right(starts, pos) - 1
-        return i + 1, pos - starts[i] + 1
-
-    def span(self, start: int, end: int) -> Span:
-        line, column = self._where(start)
-        starts = self._starts
-        if line == len(starts) or end <= starts[line]:
-            return Span(line, column, line, column + end - start, self.path)
-        end_line, end_column = self._where(end)
-        return Span(line, column, end_line, end_column, self.path)
+        self._multiline_inline: set[int] = set()  # inline tables whose 1.1 line breaks are recorded
 
     def error(self, pos: int, message: str, end: int | None = None) -> TomlSyntaxError:
-        pos = min(pos, len(self.src))
-        line, column = self._where(pos)
-        end_column = column + max(1, (end or pos + 1) - pos) if pos < len(self.src) else None
-        if end is not None and self.src.count("\n", pos, end):
-            end_column = None
-        return TomlSyntaxError(SyntaxProblem(message, line, column, end_column))
+        return TomlSyntaxError(self._index.problem(pos, message, end))
 
     def _unexpected(self, pos: int, expected: str) -> TomlSyntaxError:
-        return self.error(pos, f"expected {expected}, found {_describe(self.src[pos:pos + 1])}")
+        return self.error(pos, f"expected {expected}, found {describe_char(self.src[pos:pos + 1])}")
 
     def _toml11(self, start: int, end: int, what: str) -> None:
         self.toml11.append((self.span(start, end), what))
@@ -142,13 +101,8 @@ class TomlReader:
 
     def read(self) -> TableValue:
         """The document's root table (the cyclic GC is paused meanwhile: no cycles are built)."""
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with without_cyclic_gc():
             return self._statements()
-        finally:
-            if collecting:
-                gc.enable()
 
     def _statements(self) -> TableValue:
         src = self.src
@@ -209,7 +163,7 @@ class TomlReader:
             return pos
         end = _COMMENT.match(src, pos).end()
         if end < len(src) and src[end] != "\n":
-            raise self.error(end, f"{_describe(src[end])} is not allowed in a comment")
+            raise self.error(end, f"{describe_char(src[end])} is not allowed in a comment")
         line, column = self._where(pos)
         self.comments.append(Comment(src[pos:end], line, column))
         return end
@@ -273,22 +227,28 @@ class TomlReader:
         """The sub-table a dotted key part names, created when new."""
         kid = table.kids.get(name)
         if kid is None:
-            first = table.entries.get(name)
-            if first is not None:
-                raise self.error(start, f"key '{name}' is already a value (line {first.key.origin.line}), not a table", end)
+            if name in table.entries:
+                raise self._value_in_the_way(table, name, start, end)
             kid = self._new_table(table, name, start, end, self.span(start, end))
             if top:
                 self._pending.append(kid)
             return kid
         if kid is _FROZEN:
-            line = table.entries[name].key.origin.line
-            raise self.error(start, f"'{name}' was defined on line {line} as an inline value and cannot be extended", end)
+            raise self._inline_in_the_way(table, name, start, end)
         if isinstance(kid, _TableArray) or kid.explicit:
             line = table.entries[name].value.origin.line
             raise self.error(start, f"dotted key '{name}' redefines the table defined on line {line}", end)
         if top:
             self._pending.append(kid)
         return kid
+
+    def _value_in_the_way(self, table: _Table, name: str, start: int, end: int, wanted: str = "a table") -> TomlSyntaxError:
+        line = table.entries[name].key.origin.line
+        return self.error(start, f"'{name}' is already a value (line {line}), not {wanted}", end)
+
+    def _inline_in_the_way(self, table: _Table, name: str, start: int, end: int) -> TomlSyntaxError:
+        line = table.entries[name].key.origin.line
+        return self.error(start, f"'{name}' was defined on line {line} as an inline value and cannot be extended", end)
 
     def _new_table(self, parent: _Table, name: str, start: int, end: int, origin: Span) -> _Table:
         key_span = self.span(start, end)
@@ -317,13 +277,11 @@ class TomlReader:
         for name, start, end in parts:
             kid = table.kids.get(name)
             if kid is None:
-                first = table.entries.get(name)
-                if first is not None:
-                    raise self.error(start, f"'{name}' is already a value (line {first.key.origin.line}), not a table", end)
+                if name in table.entries:
+                    raise self._value_in_the_way(table, name, start, end)
                 kid = self._new_table(table, name, start, end, header)
             elif kid is _FROZEN:
-                line = table.entries[name].key.origin.line
-                raise self.error(start, f"'{name}' was defined on line {line} as an inline value and cannot be extended", end)
+                raise self._inline_in_the_way(table, name, start, end)
             elif isinstance(kid, _TableArray):
                 kid = kid.tables[-1]
             table = kid
@@ -335,13 +293,11 @@ class TomlReader:
         name, start, end = parts[-1]
         kid = parent.kids.get(name)
         if kid is None:
-            first = parent.entries.get(name)
-            if first is not None:
-                raise self.error(start, f"'{name}' is already a value (line {first.key.origin.line}), not a table", end)
+            if name in parent.entries:
+                raise self._value_in_the_way(parent, name, start, end)
             kid = self._new_table(parent, name, start, end, header)
         elif kid is _FROZEN:
-            line = parent.entries[name].key.origin.line
-            raise self.error(start, f"'{name}' was defined on line {line} as an inline value and cannot be extended", end)
+            raise self._inline_in_the_way(parent, name, start, end)
         elif isinstance(kid, _TableArray):
             line = parent.entries[name].value.origin.line
             raise self.error(start, f"'{name}' is an array of tables (line {line}): write [[...]] to add to it", end)
@@ -360,9 +316,8 @@ class TomlReader:
         name, start, end = parts[-1]
         kid = parent.kids.get(name)
         if kid is None:
-            first = parent.entries.get(name)
-            if first is not None:
-                raise self.error(start, f"'{name}' is already a value (line {first.key.origin.line}), not an array of tables", end)
+            if name in parent.entries:
+                raise self._value_in_the_way(parent, name, start, end, "an array of tables")
             key_span = self.span(start, end)
             kid = _TableArray(TableValue(origin=header, array_meta=True))
             entry = Entry(Const(name.encode(), key_span), kid.value, key_span)
@@ -429,7 +384,7 @@ class TomlReader:
         word = self.src[pos:end]
         for offset, char in enumerate(word):
             if ord(char) < 32 or ord(char) == 127:
-                raise self.error(pos + offset, f"{_describe(char)} is not allowed here")
+                raise self.error(pos + offset, f"{describe_char(char)} is not allowed here")
         if word.lower() in ("true", "false"):
             raise self.error(pos, f"invalid value '{word}': booleans are lowercase true/false", end)
         if word[:1] in ("+", "-", ".") or word[:1].isdigit():
@@ -557,143 +512,16 @@ class TomlReader:
                 return pos + 1, table.value
 
     def _inline_gap(self, pos: int, opened: int) -> int:
+        """Blanks; newlines and comments too (TOML 1.1), recorded once per inline table."""
         src = self.src
         pos = _WS.match(src, pos).end()
         if src.startswith("\n", pos) or src.startswith("#", pos):
             gap_start = pos
             pos = self._gap(pos)
-            self._toml11(gap_start, gap_start + 1, "newline or comment inside an inline table (TOML 1.1)")
+            if opened not in self._multiline_inline:
+                self._multiline_inline.add(opened)
+                self._toml11(gap_start, gap_start + 1, "newline or comment inside an inline table (TOML 1.1)")
         return pos
-
-    # -- strings ---------------------------------------------------------------------
-
-    def _literal(self, pos: int) -> tuple[int, str]:
-        match = _PLAIN_LITERAL.match(self.src, pos)
-        if match:
-            return match.end(), match.group(1)
-        end = pos + 1
-        while end < len(self.src) and self.src[end] not in "'\n" and self._allowed(self.src[end], False):
-            end += 1
-        raise self._bad_string_char(end, pos, "'")
-
-    def _allowed(self, char: str, multiline: bool) -> bool:
-        code = ord(char)
-        return not (code < 32 and char != "\t" and not (multiline and char == "\n") or code == 127)
-
-    def _bad_string_char(self, pos: int, opened: int, quote: str) -> TomlSyntaxError:
-        char = self.src[pos : pos + 1]
-        if char in ("", "\n"):
-            return self.error(opened, f"unterminated string: missing closing {quote}", None)
-        return self.error(pos, f"{_describe(char)} is not allowed in a string (write it as an escape)")
-
-    def _basic(self, pos: int) -> tuple[int, str]:
-        src = self.src
-        match = _PLAIN_BASIC.match(src, pos)
-        if match:
-            return match.end(), match.group(1)
-        opened = pos
-        pos += 1
-        pieces = []
-        while True:
-            match = _BASIC_RUN.match(src, pos)
-            if match:
-                pieces.append(match.group())
-                pos = match.end()
-            char = src[pos : pos + 1]
-            if char == '"':
-                return pos + 1, "".join(pieces)
-            if char == "\\":
-                pos = self._escape(pos, pieces)
-            else:
-                raise self._bad_string_char(pos, opened, '"')
-
-    def _escape(self, pos: int, pieces: list[str]) -> int:
-        src = self.src
-        code = src[pos + 1 : pos + 2]
-        if code in _ESCAPES:
-            pieces.append(_ESCAPES[code])
-            return pos + 2
-        if code in ("u", "U", "x"):
-            width = {"u": 4, "U": 8, "x": 2}[code]
-            digits = src[pos + 2 : pos + 2 + width]
-            if len(digits) != width or not _HEX.fullmatch(digits):
-                raise self.error(pos, f"escape \\{code} needs {width} hexadecimal digits", pos + 2 + len(digits))
-            value = int(digits, 16)
-            if 0xD800 <= value <= 0xDFFF or value > 0x10FFFF:
-                raise self.error(pos, f"\\{code}{digits} is not a Unicode scalar value", pos + 2 + width)
-            if code == "x":
-                self._toml11(pos, pos + 4, "\\x escape (TOML 1.1)")
-            pieces.append(chr(value))
-            return pos + 2 + width
-        if code == "e":
-            self._toml11(pos, pos + 2, "\\e escape (TOML 1.1)")
-            pieces.append("\x1b")
-            return pos + 2
-        if code in ("", "\n"):
-            raise self.error(pos, "a backslash at the end of a line is only allowed in a multi-line string")
-        raise self.error(pos, f"invalid escape '\\{code}' (valid: \\b \\t \\n \\f \\r \\\" \\\\ \\uXXXX \\UXXXXXXXX)", pos + 2)
-
-    def _multiline_basic(self, pos: int) -> tuple[int, str]:
-        src = self.src
-        opened = pos
-        pos += 3
-        if src.startswith("\n", pos):
-            pos += 1
-        pieces = []
-        while True:
-            match = _ML_BASIC_RUN.match(src, pos)
-            if match:
-                pieces.append(match.group())
-                pos = match.end()
-            char = src[pos : pos + 1]
-            if char == '"':
-                if src.startswith('"""', pos):
-                    extra = 0
-                    while extra < 2 and src.startswith('"', pos + 3 + extra):
-                        extra += 1
-                    pieces.append('"' * extra)
-                    return pos + 3 + extra, "".join(pieces)
-                pieces.append('"')
-                pos += 1
-            elif char == "\\":
-                after = _WS.match(src, pos + 1).end()
-                if src.startswith("\n", after):
-                    pos = _ARRAY_GAP.match(src, after).end()
-                elif after == len(src) and after > pos + 1:
-                    pos = after
-                else:
-                    pos = self._escape(pos, pieces)
-            elif char == "":
-                raise self.error(opened, 'unterminated multi-line string: missing closing """', opened + 3)
-            else:
-                raise self._bad_string_char(pos, opened, '"""')
-
-    def _multiline_literal(self, pos: int) -> tuple[int, str]:
-        src = self.src
-        opened = pos
-        pos += 3
-        if src.startswith("\n", pos):
-            pos += 1
-        pieces = []
-        while True:
-            match = _ML_LITERAL_RUN.match(src, pos)
-            if match:
-                pieces.append(match.group())
-                pos = match.end()
-            char = src[pos : pos + 1]
-            if char == "'":
-                if src.startswith("'''", pos):
-                    extra = 0
-                    while extra < 2 and src.startswith("'", pos + 3 + extra):
-                        extra += 1
-                    pieces.append("'" * extra)
-                    return pos + 3 + extra, "".join(pieces)
-                pieces.append("'")
-                pos += 1
-            elif char == "":
-                raise self.error(opened, "unterminated multi-line string: missing closing '''", opened + 3)
-            else:
-                raise self._bad_string_char(pos, opened, "'''")
 
 
 def read_toml(text: str, path: str | None = None) -> TomlReader:

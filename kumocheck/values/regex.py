@@ -350,14 +350,19 @@ class _Parser:
 
     # -- escapes ---------------------------------------------------------------------
 
+    def escape_code(self) -> str:
+        """The letter after the backslash at the current position (skipping both)."""
+        code = self.peek(1)
+        if code == "":
+            raise self.refuse(self.pos, "trailing backslash: nothing to escape")
+        self.pos += 2
+        return code
+
     def escape(self) -> tuple[int | None, bool]:
         """An escape outside a class: (width, repeatable)."""
         start = self.pos
         text = self.text
-        code = self.peek(1)
-        if code == "":
-            raise self.refuse(start, "trailing backslash: nothing to escape")
-        self.pos += 2
+        code = self.escape_code()
         if code in "xuU":
             self.hex_escape(start, code)
             return 1, True
@@ -515,10 +520,7 @@ class _Parser:
         if char != "\\":
             self.pos += 1
             return char
-        code = self.peek(1)
-        if code == "":
-            raise self.refuse(start, "trailing backslash: nothing to escape")
-        self.pos += 2
+        code = self.escape_code()
         if code in "xuU":
             self.hex_escape(start, code)
             body = self.text[start + 2 : self.pos].strip("{}")

@@ -1,4 +1,19 @@
-"""Hand-written TOML documents on the edges of the grammar (shared by the reader's tests)."""
+"""Shared by the data readers' tests: TOML documents on the edges of the grammar, and a
+comparison form of read values."""
+
+import math
+
+
+def norm(value):
+    """Plain data with NaN made comparable (NaN != NaN)."""
+    if isinstance(value, float) and math.isnan(value):
+        return "NaN"
+    if isinstance(value, dict):
+        return {k: norm(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [norm(v) for v in value]
+    return value
+
 
 #: Documents whose accept/reject decision and values must equal tomllib's (TOML 1.0).
 TOML10_CASES = [
