@@ -75,3 +75,32 @@ def test_egress_keys_of_the_target_release_are_fine(check):
         (13, "requires-newer-kumomta"),
     ]
     assert (5, "requires-newer-kumomta") in rules_of(check(EGRESS_POLICY, target_version="2024.06.03"))
+
+
+STRATEGY_POLICY = """\
+kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
+  return kumo.make_queue_config { strategy = 'SingletonTimerWheelV2' }
+end)
+"""
+
+
+def test_enum_variant_newer_than_target(check):
+    # SingletonTimerWheelV2 exists since 2025.03.19; strategy itself since 2024.09.02
+    report = check(STRATEGY_POLICY, target_version="2025.01.29")
+    assert rules_of(report) == [(2, "requires-newer-kumomta")]
+    assert "2025.03.19" in report.diagnostics[0].message
+    assert rules_of(check(STRATEGY_POLICY, target_version="2025.03.19")) == []
+
+
+MX_POLICY = """\
+kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
+  return kumo.make_queue_config {
+    protocol = { smtp = { mx_list = { 'mx1.example.com', { name = 'mx2', addr = '10.0.0.2' } } } },
+  }
+end)
+"""
+
+
+def test_table_form_mx_list_entries_need_2023_11_28(check):
+    assert (3, "requires-newer-kumomta") in rules_of(check(MX_POLICY, target_version="2023.08.22"))
+    assert rules_of(check(MX_POLICY, target_version="2023.11.28")) == []

@@ -465,6 +465,16 @@ class Validator:
             return
         text = value.value.decode("utf-8", "replace")
         if text in spec.variants:
+            since = spec.variant_since.get(text)
+            if newer_than(since, self.target_version):
+                yield Problem(
+                    "requires-newer-kumomta",
+                    f"{spec.name} '{text}' for `{path_text(path)}` needs KumoMTA {since.split('-')[0]} or later "
+                    f"(target-version is {self.target_version}): older kumod rejects the unknown variant",
+                    value.origin,
+                    path,
+                    help="raise target-version after upgrading KumoMTA, or pick a variant that release has",
+                )
             return
         guess = nearest(text, spec.variants)
         yield Problem(
