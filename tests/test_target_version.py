@@ -104,3 +104,16 @@ end)
 def test_table_form_mx_list_entries_need_2023_11_28(check):
     assert (3, "requires-newer-kumomta") in rules_of(check(MX_POLICY, target_version="2023.08.22"))
     assert rules_of(check(MX_POLICY, target_version="2023.11.28")) == []
+
+
+LIMIT_POLICY = """\
+kumo.on('get_egress_path_config', function(domain, source, site)
+  return kumo.make_egress_path { connection_limit = 'local:10', max_ready = 100 }
+end)
+"""
+
+
+def test_string_limits_need_2025_01_23(check):
+    # connection_limit was an integer (usize) until LimitSpec arrived in 2025.01.23
+    assert rules_of(check(LIMIT_POLICY, target_version="2024.11.08")) == [(2, "requires-newer-kumomta")]
+    assert rules_of(check(LIMIT_POLICY, target_version="2025.01.23")) == []

@@ -244,6 +244,17 @@ class Validator:
         elif kind in STRING_KINDS:
             if kind == "host_port":
                 yield from self._host_name_version(value, text, path)
+            since = self.schema.syntax_since.get("limit", {}).get("string") if kind == "limit" else None
+            if newer_than(since, self.target_version):
+                yield Problem(
+                    "requires-newer-kumomta",
+                    f"a limit written as a string ({lua_repr(raw)}) for `{path_text(path)}` needs KumoMTA "
+                    f"{since.split('-')[0]} or later (target-version is {self.target_version}): "
+                    "older releases take an integer only",
+                    value.origin,
+                    path,
+                    help="write the limit as a number, or raise target-version after upgrading KumoMTA",
+                )
             rule = STRING_KINDS[kind]
             problem = rule.problem(text)
             if problem:
