@@ -157,7 +157,7 @@ def build_model(workspace: Workspace, path: Path, shown: str, chunk, schema: Sch
             for method, spec in helper.methods.items()
             if spec.returns
         }
-        model.binary = schema.program_for(path.name)
+        model.binary = schema.program_for(path.as_posix())  # by name, or tsa/init.lua by folder
         interpreter.event_param_types = {name: e.param_types for name, e in schema.events.items() if e.param_types}
         interpreter.inert_events = {
             name for name, event in schema.events.items() if event.binary not in ("all", model.binary)

@@ -75,3 +75,45 @@ def test_egress_keys_of_the_target_release_are_fine(check):
         (13, "requires-newer-kumomta"),
     ]
     assert (5, "requires-newer-kumomta") in rules_of(check(EGRESS_POLICY, target_version="2024.06.03"))
+
+
+STRATEGY_POLICY = """\
+kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
+  return kumo.make_queue_config { strategy = 'SingletonTimerWheelV2' }
+end)
+"""
+
+
+def test_enum_variant_newer_than_target(check):
+    # SingletonTimerWheelV2 exists since 2025.03.19; strategy itself since 2024.09.02
+    report = check(STRATEGY_POLICY, target_version="2025.01.29")
+    assert rules_of(report) == [(2, "requires-newer-kumomta")]
+    assert "2025.03.19" in report.diagnostics[0].message
+    assert rules_of(check(STRATEGY_POLICY, target_version="2025.03.19")) == []
+
+
+MX_POLICY = """\
+kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
+  return kumo.make_queue_config {
+    protocol = { smtp = { mx_list = { 'mx1.example.com', { name = 'mx2', addr = '10.0.0.2' } } } },
+  }
+end)
+"""
+
+
+def test_table_form_mx_list_entries_need_2023_11_28(check):
+    assert (3, "requires-newer-kumomta") in rules_of(check(MX_POLICY, target_version="2023.08.22"))
+    assert rules_of(check(MX_POLICY, target_version="2023.11.28")) == []
+
+
+LIMIT_POLICY = """\
+kumo.on('get_egress_path_config', function(domain, source, site)
+  return kumo.make_egress_path { connection_limit = 'local:10', max_ready = 100 }
+end)
+"""
+
+
+def test_string_limits_need_2025_01_23(check):
+    # connection_limit was an integer (usize) until LimitSpec arrived in 2025.01.23
+    assert rules_of(check(LIMIT_POLICY, target_version="2024.11.08")) == [(2, "requires-newer-kumomta")]
+    assert rules_of(check(LIMIT_POLICY, target_version="2025.01.23")) == []

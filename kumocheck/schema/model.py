@@ -133,6 +133,7 @@ class EnumSpec:
     default: str | None
     undocumented: tuple[str, ...] = ()
     doc: str = ""
+    variant_since: dict[str, str] = attrs.Factory(dict)  # variants newer than the enum
 
 
 @attrs.frozen
@@ -421,6 +422,7 @@ def load_schema() -> Schema:
                 data.get("default"),
                 tuple(data.get("undocumented", ())),
                 data.get("doc", ""),
+                dict(data.get("variant_since", {})),
             )
             for name, data in {**typed["enums"], **egress.get("enums", {})}.items()
         },

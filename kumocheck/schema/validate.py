@@ -12,8 +12,9 @@ from typing import Any, Iterator
 
 import attrs
 
-from kumocheck.values import addresses, cidr, humantime, throttle
+from kumocheck.values import addresses, humantime, throttle
 from kumocheck.schema.data_values import DataValueChecks
+from kumocheck.schema.string_kinds import STRING_KINDS
 from kumocheck.values.regex import regex_problem
 from kumocheck.schema.model import (
     INTEGER_RANGES,
@@ -244,19 +245,6 @@ class Validator(DataValueChecks):
                     help="write LIMIT/PERIOD such as '100/h', '10/s' or 'local:50/min,max_burst=5' "
                     "(units s, sec, second, m, min, minute, h, hr, hour, d, day; no plurals, no spaces)",
                 )
-        elif kind == "socket_addr":
-            try:
-                addresses.parse_resolved_addr(text)
-            except addresses.AddressError as exc:
-                yield Problem(
-                    "invalid-value",
-                    f"invalid address {lua_repr(raw)} for `{path_text(path)}`: {exc}",
-                    value.origin,
-                    path,
-                    help="addr takes an IP address, optionally with a port ('10.0.0.1:2525', "
-                    "'[2001:db8::1]:25'), or an absolute unix socket path; put host names "
-                    "in mx_list as plain strings instead",
-                )
         elif kind == "mx_name":
             problem = addresses.mx_string_problem(text)
             if problem:
@@ -268,58 +256,30 @@ class Validator(DataValueChecks):
                     severity="warning",
                     help="for an IPv6 address with a port use { name = 'mx', addr = '[::1]:25' }",
                 )
-        elif kind == "limit":
-            problem = _limit_problem(text)
-            if problem:
-                yield Problem(
-                    "invalid-value",
-                    f"invalid limit {lua_repr(raw)} for `{path_text(path)}`: {problem}",
-                    value.origin,
-                    path,
-                    help="write a positive number such as 10, or a string '10' / 'local:10' "
-                    "('_' and ',' may group digits)",
-                )
-        elif kind == "cidr":
-            try:
-                cidr.parse_cidr(text)
-            except cidr.CidrError as exc:
-                yield Problem(
-                    "invalid-value",
-                    f"invalid CIDR {lua_repr(raw)} in `{path_text(path)}`: {exc}",
-                    value.origin,
-                    path,
-                    help="write an IP address or ADDRESS/LENGTH with the host bits zero, "
-                    "such as '10.0.0.0/8' or '2001:db8::/32' (no short forms like '10/8')",
-                )
-        elif kind == "ip_addr":
-            if cidr.ip_address_kind(text) is None:
-                yield Problem(
-                    "invalid-value",
-                    f"invalid IP address {lua_repr(raw)} for `{path_text(path)}`",
-                    value.origin,
-                    path,
-                    help="write an IPv4 or IPv6 address such as '10.0.0.1' or '2001:db8::1', without a port",
-                )
-        elif kind == "host_port":
-            problem = addresses.host_port_problem(text)
-            since = self.schema.syntax_since.get("host_port", {}).get("hostname")
-            if not problem and addresses.host_port_form(text) == "hostname" and newer_than(since, self.target_version):
+        elif kind in STRING_KINDS:
+            if kind == "host_port":
+                yield from self._host_name_version(value, text, path)
+            since = self.schema.syntax_since.get("limit", {}).get("string") if kind == "limit" else None
+            if newer_than(since, self.target_version):
                 yield Problem(
                     "requires-newer-kumomta",
-                    f"a host name in `{path_text(path)}` ({lua_repr(raw)}) needs KumoMTA "
-                    + ("newer than any release (dev)" if since == "dev" else f"{since.split('-')[0]} or later")
-                    + f" (target-version is {self.target_version}): older releases take an IP address and port only",
+                    f"a limit written as a string ({lua_repr(raw)}) for `{path_text(path)}` needs KumoMTA "
+                    f"{since.split('-')[0]} or later (target-version is {self.target_version}): "
+                    "older releases take an integer only",
                     value.origin,
                     path,
-                    help="write the proxy's IP address and port, or raise target-version after upgrading KumoMTA",
+                    help="write the limit as a number, or raise target-version after upgrading KumoMTA",
                 )
+            rule = STRING_KINDS[kind]
+            problem = rule.problem(text)
             if problem:
+                where = "in" if path and isinstance(path[-1], int) else "for"
                 yield Problem(
                     "invalid-value",
-                    f"invalid address {lua_repr(raw)} for `{path_text(path)}`: {problem}",
+                    f"invalid {rule.noun} {lua_repr(raw)} {where} `{path_text(path)}`: {problem}",
                     value.origin,
                     path,
-                    help="write HOST:PORT such as '10.0.0.5:5000', '[2001:db8::1]:1080' or 'proxy.example.com:1080'",
+                    help=rule.help,
                 )
         elif kind in REGEX_DIALECTS:
             refused = regex_problem(text, REGEX_DIALECTS[kind])
@@ -332,16 +292,20 @@ class Validator(DataValueChecks):
                     path,
                     help=REGEX_HELP[kind],
                 )
-        elif kind == "url":
-            problem = addresses.url_problem(text)
-            if problem:
-                yield Problem(
-                    "invalid-value",
-                    f"invalid URL {lua_repr(raw)} for `{path_text(path)}`: {problem}",
-                    value.origin,
-                    path,
-                    help="write an absolute URL such as 'http://10.0.0.5:8000'",
-                )
+
+    def _host_name_version(self, value: Const, text: str, path: Path) -> Iterator[Problem]:
+        """A DNS name where older kumod takes only an IP socket address (proxy servers)."""
+        since = self.schema.syntax_since.get("host_port", {}).get("hostname")
+        if addresses.host_port_form(text) == "hostname" and newer_than(since, self.target_version):
+            yield Problem(
+                "requires-newer-kumomta",
+                f"a host name in `{path_text(path)}` ({lua_repr(value.value)}) needs KumoMTA "
+                + ("newer than any release (dev)" if since == "dev" else f"{since.split('-')[0]} or later")
+                + f" (target-version is {self.target_version}): older releases take an IP address and port only",
+                value.origin,
+                path,
+                help="write the proxy's IP address and port, or raise target-version after upgrading KumoMTA",
+            )
 
     def _throttle_syntax_version(self, value: Const, text: str, path: Path) -> Iterator[Problem]:
         """Throttle syntax newer than target-version: older kumod rejects the spec."""
@@ -491,6 +455,16 @@ class Validator(DataValueChecks):
             return
         text = value.value.decode("utf-8", "replace")
         if text in spec.variants:
+            since = spec.variant_since.get(text)
+            if newer_than(since, self.target_version):
+                yield Problem(
+                    "requires-newer-kumomta",
+                    f"{spec.name} '{text}' for `{path_text(path)}` needs KumoMTA {since.split('-')[0]} or later "
+                    f"(target-version is {self.target_version}): older kumod rejects the unknown variant",
+                    value.origin,
+                    path,
+                    help="raise target-version after upgrading KumoMTA, or pick a variant that release has",
+                )
             return
         guess = nearest(text, spec.variants)
         yield Problem(
@@ -824,19 +798,6 @@ def _structs_of(schema: Schema, typ: TypeRef) -> list[str]:
     if typ.kind == "union":
         return [n for v in schema.unions[typ.name].variants for n in _structs_of(schema, v)]
     return []
-
-
-def _limit_problem(text: str) -> str | None:
-    """Why `LimitSpec::try_from(&str)` (crates/throttle) rejects `text`, or None."""
-    digits = text.removeprefix("local:").replace("_", "").replace(",", "")
-    body = digits[1:] if digits.startswith("+") else digits
-    if not body or not body.isascii() or not body.isdigit():
-        return f"invalid limit '{digits}': invalid digit found in string" if body else f"invalid limit '{digits}': cannot parse integer from empty string"
-    if int(body) >= 2**64:
-        return f"invalid limit '{digits}': number too large to fit in target type"
-    if int(body) == 0:
-        return "limit must be greater than 0"
-    return None
 
 
 def _same_words(key: str, candidate: str) -> bool:
