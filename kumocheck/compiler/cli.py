@@ -149,7 +149,9 @@ def _resolve_queues(module, args) -> int:
 
 
 def run_verify(args) -> int:
+    from kumocheck.compiler.driver import HELPER_MODULES
     from kumocheck.compiler.oracle import LupaPolicy, lupa_available
+    from kumocheck.compiler.oracle_helpers import helpers_dir
     from kumocheck.compiler.verify import compare, policy_texts, queue_names_from_text
     from kumocheck.runtime.errors import LuaError
 
@@ -167,6 +169,9 @@ def run_verify(args) -> int:
     module, compiled = _load(path, root, args)
     if isinstance(module, int):
         return module
+    if module.POLICY.loaded.keys() & HELPER_MODULES and helpers_dir() is None:
+        raise _usage("verify: this policy uses KumoMTA's policy-extras helpers; point KUMOCHECK_KUMOMTA "
+                     "at a KumoMTA source tree (checkout or git mirror) to run them in Lua 5.4")
     try:
         reference = LupaPolicy(path, root, settings_from_args(args, root))
     except LuaError as exc:

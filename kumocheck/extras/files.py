@@ -99,7 +99,7 @@ class DataFiles:
             try:
                 return from_data(read_data(SourceFile(shown, text), fmt), shown)
             except DataSyntaxError as exc:
-                raise HelperError(f"parsing {shown} as {fmt}: {exc.problem.message}") from None
+                raise HelperError(f"parsing {shown}:{exc.problem.line} as {fmt}: {exc.problem.message}") from None
             except Exception:  # noqa: BLE001 - fall back to the plain parsers below
                 pass
         try:

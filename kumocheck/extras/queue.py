@@ -85,46 +85,38 @@ def _tenant_config(name: Any, value: Any, is_option: IsOption) -> None:
             raise HelperError(f"TenantConfig: unknown field '{key}'")
 
 
-def _parse_tenant_with_campaign(data: Any, is_option: IsOption, origin: Origin | None) -> OTable:
-    tenant = OTable(origin=getattr(data, "origin", origin))
-    tenant.put("campaigns", OTable(origin=tenant.origin), None)
+def _sort_keys(data: Any, is_option: IsOption, origin: Origin | None, names: str, child: Callable) -> OTable:
+    """parse_domain / parse_tenant_with_campaign: each key that a typed assignment accepts
+    (routing_domain, overall_max_message_rate, a queue option) stays; any other key is a
+    name (tenant or campaign), its value parsed by `child`."""
+    entry = OTable(origin=getattr(data, "origin", origin))
+    entry.put(names, OTable(origin=entry.origin), None)
     require_table(data)
     for key, value, key_origin in items(data):
-        if key == "campaigns":
-            tenant.put(key, value, key_origin)  # already present: a raw store
+        if key == names:
+            entry.put(key, value, key_origin)  # already present: a raw store
         elif key in ("overall_max_message_rate", "routing_domain") and _is_string(value):
-            tenant.put(key, value, key_origin)
+            entry.put(key, value, key_origin)
         elif key not in STRUCTURE and is_option(key, value):
-            tenant.put(key, value, key_origin)
+            entry.put(key, value, key_origin)
         else:
-            campaigns = tenant["campaigns"]
-            _campaign(key, value, is_option, "map<string,CampaignConfig>")
-            if isinstance(campaigns, OTable):
-                campaigns.put(key, value, key_origin)
+            parsed = child(key, value, key_origin)
+            slot = entry[names]
+            if isinstance(slot, OTable):
+                slot.put(key, parsed, key_origin)
             else:
-                campaigns[key] = value
-    return tenant
+                slot[key] = parsed
+    return entry
+
+
+def _parse_tenant_with_campaign(data: Any, is_option: IsOption, origin: Origin | None) -> OTable:
+    return _sort_keys(data, is_option, origin, "campaigns",
+                      lambda key, value, _o: _campaign(key, value, is_option, "map<string,CampaignConfig>"))
 
 
 def _parse_domain(data: Any, is_option: IsOption) -> OTable:
-    domain = OTable(origin=getattr(data, "origin", None))
-    domain.put("tenants", OTable(origin=domain.origin), None)
-    require_table(data)
-    for key, value, key_origin in items(data):
-        if key == "tenants":
-            domain.put(key, value, key_origin)  # already present: a raw store
-        elif key in ("overall_max_message_rate", "routing_domain") and _is_string(value):
-            domain.put(key, value, key_origin)
-        elif key not in STRUCTURE and is_option(key, value):
-            domain.put(key, value, key_origin)
-        else:
-            tenants = domain["tenants"]
-            parsed = _parse_tenant_with_campaign(value, is_option, key_origin)
-            if isinstance(tenants, OTable):
-                tenants.put(key, parsed, key_origin)
-            else:
-                tenants[key] = parsed
-    return domain
+    return _sort_keys(data, is_option, None, "tenants",
+                      lambda _key, value, key_origin: _parse_tenant_with_campaign(value, is_option, key_origin))
 
 
 def _parse_config(data: Any, is_option: IsOption) -> OTable:

@@ -27,8 +27,6 @@ from kumocheck.values import throttle
 __all__ = ["Shaping", "PartialEntry", "ProviderEntry", "load", "get_egress_path_config", "MERGED_MAPS"]
 
 MERGED_MAPS = ("additional_connection_limits", "additional_message_rate_throttles", "additional_source_selection_rates")
-_ENTRY_KEYS = ("mx_rollup", "replace_base", "automation", "sources")
-_PROVIDER_KEYS = ("match", "provider_connection_limit", "provider_max_message_rate", "replace_base", "automation", "sources")
 MxLookup = Callable[[str], Any]  # domain -> an object with .site_name and .hosts, or raise HelperError
 
 
@@ -44,6 +42,15 @@ def table_merge_from(target: OTable, source: Any) -> None:
                 existing.put(inner, copy_tree(item), inner_origin)
         else:
             target.put(key, copy_tree(value), origin)
+
+
+def _merge_sources(sources: dict, others: dict) -> None:
+    """Per-source tables merge key by key; new sources are added."""
+    for source, table in others.items():
+        if source in sources:
+            table_merge_from(sources[source], table)
+        else:
+            sources[source] = copy_tree(table)
 
 
 @attrs.define
@@ -62,11 +69,7 @@ class PartialEntry:
             self.automation = list(other.automation)
             return
         table_merge_from(self.params, other.params)
-        for source, table in other.sources.items():
-            if source in self.sources:
-                table_merge_from(self.sources[source], table)
-            else:
-                self.sources[source] = copy_tree(table)
+        _merge_sources(self.sources, other.sources)
         self.automation.extend(other.automation)
 
     def clone(self) -> "PartialEntry":
@@ -97,11 +100,7 @@ class ProviderEntry:
         if other.connection_limit is not None:
             self.connection_limit = other.connection_limit
         table_merge_from(self.params, other.params)
-        for source, table in other.sources.items():
-            if source in self.sources:
-                table_merge_from(self.sources[source], table)
-            else:
-                self.sources[source] = copy_tree(table)
+        _merge_sources(self.sources, other.sources)
         self.matches.extend(other.matches)
         self.automation.extend(other.automation)
 
@@ -187,6 +186,19 @@ def _sources(value: Any, what: str) -> dict:
     return out
 
 
+def _common_key(entry: Any, key: str, item: Any, what: str) -> bool:
+    """replace_base / automation / sources, shared by domain and provider blocks."""
+    if key == "replace_base":
+        entry.replace_base = _bool(item, what)
+    elif key == "automation":
+        entry.automation = _automation(item, what)
+    elif key == "sources":
+        entry.sources = _sources(item, what)
+    else:
+        return False
+    return True
+
+
 def _partial(value: Any, what: str, origin: Origin | None) -> PartialEntry:
     if not isinstance(value, dict):
         raise HelperError(f"{what}: invalid type: {lua_type_name(value)}, expected a map")
@@ -194,13 +206,7 @@ def _partial(value: Any, what: str, origin: Origin | None) -> PartialEntry:
     for key, item, key_origin in items(value):
         if key == "mx_rollup":
             entry.mx_rollup = _bool(item, what)
-        elif key == "replace_base":
-            entry.replace_base = _bool(item, what)
-        elif key == "automation":
-            entry.automation = _automation(item, what)
-        elif key == "sources":
-            entry.sources = _sources(item, what)
-        else:
+        elif not _common_key(entry, key, item, what):
             entry.params.put(key, item, key_origin)
     return entry
 
@@ -242,13 +248,7 @@ def _provider(name: str, value: Any, origin: Origin | None) -> ProviderEntry:
                 entry.max_message_rate = throttle.format_throttle(throttle.parse_throttle(item))
             except throttle.ThrottleError as exc:
                 raise HelperError(f"{what}: {exc}") from None
-        elif key == "replace_base":
-            entry.replace_base = _bool(item, what)
-        elif key == "automation":
-            entry.automation = _automation(item, what)
-        elif key == "sources":
-            entry.sources = _sources(item, what)
-        else:
+        elif not _common_key(entry, key, item, what):
             entry.params.put(key, item, key_origin)
     return entry
 

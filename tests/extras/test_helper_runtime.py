@@ -135,3 +135,19 @@ def test_site_names():
     assert factor_names(["a.mx.example.com.", "mx.example.com."]) == "a?.mx.example.com"
     assert factor_names(["mx.a.test.", "mx.b.example."]) == "mx.(a|b).(test|example)"
     assert factor_names(["."]) == ""
+
+
+def test_broken_data_is_an_error_of_the_queues_that_need_it(tmp_path):
+    import shutil
+
+    policy = tmp_path / "esp"
+    shutil.copytree(ESP, policy)
+    with (policy / "queues.toml").open("a") as handle:
+        handle.write('[queue."a.com"\n')
+    done = subprocess.run([sys.executable, "-m", "kumocheck", "resolve", str(policy / "init.lua"), "bulk@a.com"],
+                          capture_output=True, text=True)
+    assert done.returncode == 1 and "queues.toml:36" in done.stderr and "Traceback" not in done.stderr
+    (policy / "dns.toml").write_text('[mx]\n"a" = 5\n')
+    done = subprocess.run([sys.executable, "-m", "kumocheck", "resolve", str(policy / "init.lua"), "bulk@a.com",
+                           "--dns", str(policy / "dns.toml")], capture_output=True, text=True)
+    assert done.returncode == 2 and "--dns" in done.stderr
