@@ -8,7 +8,10 @@ from pathlib import Path
 import attrs
 
 CONFIG_FILES = ("kumocheck.toml", "pyproject.toml")
-KNOWN_KEYS = {"select", "ignore", "per-file-ignores", "policy-root", "exclude", "extend-exclude", "target-version"}
+KNOWN_KEYS = {
+    "select", "ignore", "per-file-ignores", "policy-root", "exclude", "extend-exclude", "target-version",
+    "force-exclude",
+}
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".kumocheck_cache")
 
 
@@ -27,6 +30,7 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     target_version: str | None = None  # a KumoMTA release such as "2024.11.08"
     config_file: Path | None = None
+    force_exclude: bool = False  # exclude files named on the command line too (ruff's force-exclude)
 
     def ignored_for(self, path: str) -> tuple[str, ...]:
         """Rules ignored for one file by `per-file-ignores` globs."""
@@ -39,6 +43,19 @@ class Settings:
 
     def excluded(self, path: Path) -> bool:
         return any(fnmatch.fnmatch(part, pattern) for part in path.parts for pattern in self.exclude)
+
+    def force_excluded(self, path: Path) -> bool:
+        """With `force-exclude`: a file named explicitly that the exclude globs match,
+        judged by its path below the configuration file's folder (else the working folder)."""
+        if not self.force_exclude:
+            return False
+        resolved = path.resolve()
+        for base in ([self.config_file.parent] if self.config_file else []) + [Path.cwd()]:
+            try:
+                return self.excluded(resolved.relative_to(base.resolve()))
+            except ValueError:
+                continue
+        return self.excluded(path)
 
 
 def valid_release(text: str) -> bool:
@@ -109,6 +126,9 @@ def load_settings(path: Path) -> Settings:
     target = data.get("target-version")
     if target is not None and (not isinstance(target, str) or not valid_release(target)):
         raise ConfigError(f"{path}: `target-version` must be a KumoMTA release such as \"2024.11.08\"")
+    force = data.get("force-exclude", False)
+    if not isinstance(force, bool):
+        raise ConfigError(f"{path}: `force-exclude` must be true or false")
     exclude = DEFAULT_EXCLUDE + _strings(data.get("extend-exclude", []), "extend-exclude", path)
     if "exclude" in data:
         exclude = _strings(data["exclude"], "exclude", path)
@@ -122,4 +142,5 @@ def load_settings(path: Path) -> Settings:
         exclude=exclude,
         target_version=target,
         config_file=path,
+        force_exclude=force,
     )

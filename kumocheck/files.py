@@ -50,7 +50,8 @@ def discover(paths: Iterable[Path], settings: Settings) -> tuple[list[Path], lis
         if path.is_dir():
             found.extend(lua_files_under(path, settings))
         elif path.exists():
-            found.append(path)
+            if not settings.force_excluded(path):
+                found.append(path)
         else:
             errors.append(f"{path}: no such file or directory")
     unique: list[Path] = []

@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 
 import attrs
 
-from kumocheck.checks import CheckContext, Finding, all_checks
+from kumocheck.checks import CheckContext, Finding, all_checks, unused_suppression
 from kumocheck.config import Settings
 from kumocheck.diagnostics import Diagnostic, Report, Severity, unique_sorted
 from kumocheck.files import MAX_SCAN_FILES, discover, display as _display, lua_files_under, policy_root
@@ -159,6 +159,25 @@ def build_model(workspace: Workspace, path: Path, shown: str, chunk, schema: Sch
     return model
 
 
+_ESCAPED_NEAR = re.compile(r"near '<\\\d+>'")
+
+
+def readable_near(message: str, source: SourceFile, line: int, column: int) -> str:
+    """Lua's `near '<\\195>'` (the first byte of the character's UTF-8 form) as what the
+    file holds: `near byte 0xFF` in a file read as Latin-1, else `near 'é' (U+00E9)`."""
+    lines = source.text.split("\n")
+    if not _ESCAPED_NEAR.search(message) or not 1 <= line <= len(lines) or not 1 <= column <= len(lines[line - 1]):
+        return message
+    char = lines[line - 1][column - 1]
+    if source.encoding_problem and ord(char) <= 0xFF:
+        shown = f"near byte 0x{ord(char):02X}"
+    elif char.isprintable():
+        shown = f"near '{char}' (U+{ord(char):04X})"
+    else:
+        shown = f"near U+{ord(char):04X}"
+    return _ESCAPED_NEAR.sub(lambda _: shown, message, count=1)
+
+
 class Checker:
     """Runs every selected check over files and turns findings into diagnostics."""
 
@@ -205,7 +224,7 @@ class Checker:
                     "syntax-error",
                     shown,
                     Span(problem.line, problem.column, problem.line, end),
-                    problem.message,
+                    readable_near(problem.message, source, problem.line, problem.column),
                     None,
                 )
             )
@@ -279,24 +298,59 @@ class Checker:
         self, findings: list[Finding], shown: str, suppressions: Suppressions | None, source: SourceFile
     ) -> list[Diagnostic]:
         out: dict[tuple, Diagnostic] = {}
+        used: set[tuple[int, str]] = set()  # (directive index, name) that silenced something
+        self._add(findings, shown, suppressions, out, used)
+        if suppressions is not None and suppressions.directives:
+            unused = unused_suppression.check(
+                suppressions,
+                used,
+                self._rule_of,
+                lambda rule: self.rule_enabled(rule, shown),
+                not self.settings.select,
+                shown,
+                source.text.split("\n"),
+            )
+            self._add(list(unused), shown, suppressions, out, set())
+        return sorted(out.values(), key=lambda d: d.sort_key)
+
+    def _add(
+        self,
+        findings: list[Finding],
+        shown: str,
+        suppressions: Suppressions | None,
+        out: dict[tuple, Diagnostic],
+        used: set[tuple[int, str]],
+    ) -> None:
         for finding in findings:
             spec = self.schema.rules.get(finding.rule)
             if spec is None:
                 raise KeyError(f"rule {finding.rule!r} has no entry in rules/rules.toml")
             if not self.rule_enabled(finding.rule, shown):
                 continue
-            if (
+            if finding.rule == "unused-suppression":  # only when named: a bare `ignore` cannot hide itself
+                if suppressions is not None and any(
+                    name != ALL for d in suppressions.directives for name in d.covers(finding.span.line, finding.rule, spec.code)
+                ):
+                    continue
+            elif (
                 suppressions is not None
                 and finding.rule != "unknown-suppression"
                 and suppressions.silenced(finding.span.line, finding.rule, spec.code)
             ):
+                for index, directive in enumerate(suppressions.directives):
+                    used.update((index, name) for name in directive.covers(finding.span.line, finding.rule, spec.code))
                 continue
             severity = Severity(finding.severity or spec.severity)
             diagnostic = Diagnostic(
                 shown, finding.span, severity, spec.code, spec.name, finding.message, finding.help, finding.fix
             )
             out.setdefault((finding.rule, finding.span, finding.message), diagnostic)
-        return sorted(out.values(), key=lambda d: d.sort_key)
+
+    def _rule_of(self, name: str) -> str | None:
+        """The rule a suppression names (by name or code), or None."""
+        if name in self.schema.rules:
+            return name
+        return next((r.name for r in self.schema.rules.values() if r.code.lower() == name), None)
 
 
 PARALLEL_MIN_FILES = 8

@@ -197,3 +197,40 @@ def test_engine_reaches_a_fixed_point(policy):
     assert outcome.settled and outcome.passes == 2  # one pass fixing, one finding nothing to fix
     assert len(outcome.applied) == 5
     assert [d.rule for d in outcome.report.diagnostics] == ["nil-return", "invalid-duration"]
+
+
+def test_unused_suppressions_are_removed_safely(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    path = tmp_path / "init.lua"
+    path.write_text(
+        "local kumo = require 'kumo'\n"
+        "kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)\n"
+        "  return kumo.make_queue_config {\n"
+        "    -- kumocheck: ignore[invalid-duration]\n"
+        "    retry_interval = '10m',\n"
+        "    max_age = '3 Dayz', -- kumocheck: ignore[unknown-key, invalid-duration]\n"
+        "    egress_pool = 'bulk', -- kumocheck: ignore[KC102]\n"
+        "    reap_interval = '10s', -- stale: kumocheck: ignore[KC103]\n"
+        "  }\n"
+        "end)\n",
+        encoding="utf-8",
+    )
+    code = main(["check", "--no-cache", "--fix", "--output-format", "concise", str(path)])
+    fixed = path.read_text(encoding="utf-8")
+    assert fixed.splitlines()[3:7] == [
+        "    retry_interval = '10m',",  # the comment line is gone
+        "    max_age = '3 Dayz', -- kumocheck: ignore[invalid-duration]",  # one name removed
+        "    egress_pool = 'bulk',",  # the trailing comment removed
+        "    reap_interval = '10s', -- stale: kumocheck: ignore[KC103]",  # other words: unsafe, kept
+    ]
+    assert code == 1 and "7:38: KC004" in capsys.readouterr().out
+    main(["check", "--no-cache", "--fix", "--unsafe-fixes", str(path)])
+    assert "    reap_interval = '10s', -- stale: \n" in path.read_text(encoding="utf-8")
+
+
+def test_unused_suppression_respects_selection(tmp_path, capsys):
+    path = tmp_path / "x.lua"
+    path.write_text("local kumo = require 'kumo'\nlocal x = 1 -- kumocheck: ignore[invalid-type]\n", encoding="utf-8")
+    assert _rules(capsys, str(path)) == ["unused-suppression"]
+    assert _rules(capsys, "--ignore", "invalid-type", str(path)) == []  # the rule did not run
+    assert _rules(capsys, "--select", "KC1", str(path)) == []

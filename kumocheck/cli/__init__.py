@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     check.add_argument("--cache-dir", metavar="DIR", help="where the result cache lives (default: .kumocheck_cache; env KUMOCHECK_CACHE_DIR)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in full output (default: auto; NO_COLOR is honoured)")
+    check.add_argument("--force-exclude", action="store_true", help="apply exclude/extend-exclude to files named on the command line too (for pre-commit)")
     add_fix_options(check)
 
     rule = commands.add_parser("rule", help="explain a rule")
@@ -104,6 +105,12 @@ def _settings(args):
         settings = load_settings(found) if found else Settings()
     import attrs
 
+    if settings.config_file is not None:  # name the file and key that hold a bad rule name
+        where = f"{settings.config_file}: `{{}}`"
+        _validate_rule_names(settings.select, where.format("select"))
+        _validate_rule_names(settings.ignore, where.format("ignore"))
+        for glob, rules in settings.per_file_ignores:
+            _validate_rule_names(rules, where.format(f'per-file-ignores."{glob}"'))
     changes = {}
     if args.select:
         changes["select"] = _split_rules(args.select)
@@ -115,6 +122,8 @@ def _settings(args):
         if not valid_release(args.target_version):
             raise UsageError(f"--target-version {args.target_version}: expected a release such as 2024.11.08")
         changes["target_version"] = args.target_version
+    if getattr(args, "force_exclude", False):
+        changes["force_exclude"] = True
     if args.policy_root:
         root = Path(args.policy_root)
         if not root.is_dir():
@@ -154,8 +163,10 @@ def run_check(args) -> int:
     from kumocheck.reports import RenderOptions, renderer
 
     settings = _settings(args)
-    _validate_rule_names(settings.select, "--select")
-    _validate_rule_names(settings.ignore, "--ignore")
+    _validate_rule_names(_split_rules(args.select), "--select")
+    _validate_rule_names(_split_rules(args.ignore), "--ignore")
+    if args.ranges and (args.output_format or "full") != "plain":
+        raise UsageError("--ranges needs --output-format plain (luacheck's path:line:col-endcol: form)")
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
@@ -184,9 +195,9 @@ def run_check(args) -> int:
     color = _want_color(args.color) and not args.output_file and output_format == "full"
     options = RenderOptions(color=color, statistics=args.statistics, ranges=args.ranges)
     if args.statistics:
-        from kumocheck.reports.statistics import render as render_statistics
+        from kumocheck.reports.statistics import render as render_statistics, render_json
 
-        text = render_statistics(report, options)
+        text = (render_json if output_format == "json" else render_statistics)(report, options)
     else:
         text = render(report, options)
     if args.output_file:
@@ -290,6 +301,10 @@ def run_rule(args) -> int:
     from kumocheck.schema.validate import nearest
 
     schema = load_schema()
+    if args.all and args.name:
+        raise UsageError(f"rule: give a rule name ({args.name}) or --all, not both")
+    if args.markdown and not args.all:
+        raise UsageError("rule: --markdown needs --all")
     if args.all:
         if args.markdown:
             sys.stdout.write(rule_markdown(schema))
