@@ -697,6 +697,8 @@ def _same_length(written: str, meant: str) -> bool:
 
     if re.search(r"(?<![A-Za-z])M(?![A-Za-z])", written):
         return False
+    if re.fullmatch(r"\s*\d+:\d+(\.\d+)?\s*", written):
+        return False  # '1:30' is minutes:seconds to pytimeparse, hours:minutes to many people
     seconds = timeparse(written.strip())
     if seconds is None:
         seconds = timeparse(written.strip().lower())
