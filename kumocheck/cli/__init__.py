@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Sequence
 
 from kumocheck.cli.fix import add_fix_options, check_fix_options, run_fixes, wants_fixing
+from kumocheck.cli.schemas import add_commands as add_schema_commands
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github", "junit", "plain")
@@ -69,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("name", nargs="?", metavar="NAME|CODE")
     rule.add_argument("--all", action="store_true", help="list every rule")
     rule.add_argument("--markdown", action="store_true", help="with --all: the full documentation as Markdown")
+    add_schema_commands(commands)
 
     _add_optional_commands(commands)
     return parser
