@@ -26,7 +26,7 @@ from kumocheck.config import Settings
 from kumocheck.diagnostics import Diagnostic
 from kumocheck.files import MAX_SCAN_FILES, data_files_under, display, lua_files_under, policy_root, real_path
 
-FORMAT = 2  # 2: entries carry their key and a checksum
+FORMAT = 3  # 2: entries carry their key and a checksum; 3: fixes carry their applicability
 DEFAULT_DIR = ".kumocheck_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by kumocheck.\n"
 

@@ -13,7 +13,7 @@ import attrs
 
 CONFIG_FILES = ("kumocheck.toml", "pyproject.toml")
 KNOWN_KEYS = {"select", "ignore", "per-file-ignores", "policy-root", "exclude", "extend-exclude", "target-version"}
-KNOWN_KEYS |= {"data-paths", "data-files"}
+KNOWN_KEYS |= {"data-paths", "data-files", "force-exclude"}
 DATA_KINDS = ("shaping", "sources", "queues", "listener-domains", "dkim")
 DEFAULT_EXCLUDE = (".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".kumocheck_cache")
 
@@ -36,6 +36,7 @@ class Settings:
     data_paths: tuple[tuple[str, str], ...] = ()  # server path prefix -> local folder
     data_files: tuple[tuple[str, str], ...] = ()  # glob -> data-file kind
     data_kind: str | None = None  # --data-kind: the kind of data files named on the command line
+    force_exclude: bool = False  # exclude files named on the command line too (ruff's force-exclude)
 
     def data_kind_for(self, path: Path, root: Path | None = None) -> str | None:
         """The kind a `[data-files]` glob gives a file (matched relative to `root` and by name)."""
@@ -59,6 +60,19 @@ class Settings:
             if fnmatch.fnmatch(normal, pattern) or fnmatch.fnmatch(Path(normal).name, pattern):
                 found.extend(rules)
         return tuple(found)
+
+    def force_excluded(self, path: Path) -> bool:
+        """With `force-exclude`: a file named explicitly that the exclude globs match,
+        judged by its path below the configuration file's folder (else the working folder)."""
+        if not self.force_exclude:
+            return False
+        resolved = path.resolve()
+        for base in ([self.config_file.parent] if self.config_file else []) + [Path.cwd()]:
+            try:
+                return self.excluded(resolved.relative_to(base.resolve()))
+            except ValueError:
+                continue
+        return self.excluded(path)
 
     def excluded(self, path: Path) -> bool:
         matches = _exclusion_matcher(self.exclude)
@@ -143,6 +157,9 @@ def load_settings(path: Path) -> Settings:
     target = data.get("target-version")
     if target is not None and (not isinstance(target, str) or not valid_release(target)):
         raise ConfigError(f"{path}: `target-version` must be a KumoMTA release such as \"2024.11.08\"")
+    force = data.get("force-exclude", False)
+    if not isinstance(force, bool):
+        raise ConfigError(f"{path}: `force-exclude` must be true or false")
     exclude = DEFAULT_EXCLUDE + _strings(data.get("extend-exclude", []), "extend-exclude", path)
     if "exclude" in data:
         exclude = _strings(data["exclude"], "exclude", path)
@@ -164,4 +181,5 @@ def load_settings(path: Path) -> Settings:
         exclude=exclude,
         target_version=target,
         config_file=path,
+        force_exclude=force,
     )

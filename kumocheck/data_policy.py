@@ -16,7 +16,7 @@ from kumocheck.model import PolicyModel
 from kumocheck.parse.data import DataDocument, DataSyntaxError, read_data
 from kumocheck.parse.common import SyntaxProblem
 from kumocheck.schema.model import Schema
-from kumocheck.source import SourceError, SourceFile, read_source
+from kumocheck.source import SourceError, SourceFile
 
 DATA_SUFFIXES = (".toml", ".json")
 

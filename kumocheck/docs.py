@@ -7,6 +7,20 @@ from kumocheck.schema.model import RuleSpec, Schema
 DOCS_URL = "https://github.com/kumocheck/kumocheck/blob/main/docs/rules.md"
 
 
+#: What `fix_applicability` in rules/rules.toml means, in the rule's documentation.
+FIX_LEVELS = {
+    "none": "no automatic fix.",
+    "safe": "safe: `kumocheck check --fix` applies it when one is offered.",
+    "unsafe": "unsafe (it may change behaviour): applied only with `kumocheck check --fix --unsafe-fixes`.",
+    "varies": "safe when there is one clear candidate or the value is respelled to exactly the same "
+    "value (`kumocheck check --fix` applies it); otherwise unsafe (`--unsafe-fixes`).",
+}
+
+
+def fix_level_text(spec: RuleSpec) -> str:
+    return FIX_LEVELS.get(spec.fix_applicability, FIX_LEVELS["none"])
+
+
 def rule_anchor(spec: RuleSpec) -> str:
     return f"{spec.code.lower()}-{spec.name}"
 
@@ -29,7 +43,7 @@ def rule_text(spec: RuleSpec) -> str:
     ]
     if spec.example_fixed:
         parts += ["Fixed:", _indent(spec.example_fixed)]
-    parts += ["Fix: " + spec.fix, ""]
+    parts += ["Fix: " + spec.fix, "Automatic fix: " + fix_level_text(spec), ""]
     return "\n".join(parts)
 
 
@@ -49,6 +63,8 @@ def rule_body_markdown(spec: RuleSpec) -> list[str]:
         "```",
         "",
         f"**Fix:** {spec.fix}",
+        "",
+        f"**Automatic fix:** {fix_level_text(spec)}",
     ]
     if spec.example_fixed:
         out += ["", "```lua", spec.example_fixed.strip("\n"), "```"]

@@ -84,7 +84,8 @@ def discover(
             if accept_data is not None:
                 found.extend(data_files_under(path, settings, accept_data))
         elif path.exists():
-            found.append(path)
+            if not settings.force_excluded(path):
+                found.append(path)
         else:
             errors.append(f"{path}: no such file or directory")
     unique: list[Path] = []

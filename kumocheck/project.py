@@ -12,10 +12,10 @@ from typing import Iterable, Iterator
 
 import attrs
 
-from kumocheck.checks import CheckContext, Finding, all_checks
+from kumocheck.checks import CheckContext, Finding, all_checks, unused_suppression
 from kumocheck.config import Settings
 from kumocheck.data_policy import DataReader, attach_data, is_data_name, kind_of, standalone
-from kumocheck.diagnostics import Diagnostic, Report, Severity
+from kumocheck.diagnostics import Diagnostic, Report, Severity, unique_sorted
 from kumocheck.files import MAX_SCAN_FILES, discover, display as _display, lua_files_under, policy_root, real_path
 from kumocheck.gctuning import bulk_allocation
 from kumocheck.model import Interpreter, PolicyModel
@@ -170,6 +170,25 @@ def build_model(workspace: Workspace, path: Path, shown: str, chunk, schema: Sch
     return model
 
 
+_ESCAPED_NEAR = re.compile(r"near '<\\\d+>'")
+
+
+def readable_near(message: str, source: SourceFile, line: int, column: int) -> str:
+    """Lua's `near '<\\195>'` (the first byte of the character's UTF-8 form) as what the
+    file holds: `near byte 0xFF` in a file read as Latin-1, else `near 'é' (U+00E9)`."""
+    lines = source.text.split("\n")
+    if not _ESCAPED_NEAR.search(message) or not 1 <= line <= len(lines) or not 1 <= column <= len(lines[line - 1]):
+        return message
+    char = lines[line - 1][column - 1]
+    if source.encoding_problem and ord(char) <= 0xFF:
+        shown = f"near byte 0x{ord(char):02X}"
+    elif char.isprintable():
+        shown = f"near '{char}' (U+{ord(char):04X})"
+    else:
+        shown = f"near U+{ord(char):04X}"
+    return _ESCAPED_NEAR.sub(lambda _: shown, message, count=1)
+
+
 class Checker:
     """Runs every selected check over files and turns findings into diagnostics."""
 
@@ -180,6 +199,7 @@ class Checker:
         self.checks = all_checks()
         self._findings: dict[Path, list[Finding]] = {}
         self._models_data: dict[Path, list] = {}  # entry file -> the data files its helpers load
+        self._loaded: dict[Path, list[str]] = {}  # entry file -> the other files its policy reads
         self._known_rules = set(self.schema.rules) | {r.code.lower() for r in self.schema.rules.values()}
 
     def rule_enabled(self, rule: str, path: str) -> bool:
@@ -218,7 +238,7 @@ class Checker:
                     "syntax-error",
                     shown,
                     Span(problem.line, problem.column, problem.line, end),
-                    problem.message,
+                    readable_near(problem.message, source, problem.line, problem.column),
                     None,
                 )
             )
@@ -289,6 +309,7 @@ class Checker:
                     context = CheckContext(
                         model, self.schema, self.validator, self.settings.target_version, policy_root(path, self.settings)
                     )
+                    self._loaded[key] = [name for name in model.files if name != shown]
                     for check in self.checks:
                         found.extend(check(context))
                 except RecursionError:
@@ -303,6 +324,16 @@ class Checker:
                     ]
             self._findings[key] = found
         return self._findings[key]
+
+    def loaded_files(self, workspace: Workspace, path: Path, shown: str) -> list[str]:
+        """The other files (shown names) that the policy with entry file `path` loads and
+        has findings in; empty when `path` is itself a module (judged through its entries)."""
+        key = path.resolve()
+        if key not in self._findings or workspace.entry_points(path):
+            return []
+        names = list(self._loaded.get(key, []))
+        names += [f.file for f in self._findings[key] if f.file != shown and f.file not in names]
+        return [name for name in names if not self.settings.excluded(Path(name))]
 
     def _bad_directives(self, suppressions: Suppressions, shown: str) -> Iterator[Finding]:
         for directive in suppressions.directives:
@@ -322,24 +353,59 @@ class Checker:
         self, findings: list[Finding], shown: str, suppressions: Suppressions | None, source: SourceFile
     ) -> list[Diagnostic]:
         out: dict[tuple, Diagnostic] = {}
+        used: set[tuple[int, str]] = set()  # (directive index, name) that silenced something
+        self._add(findings, shown, suppressions, out, used)
+        if suppressions is not None and suppressions.directives:
+            unused = unused_suppression.check(
+                suppressions,
+                used,
+                self._rule_of,
+                lambda rule: self.rule_enabled(rule, shown),
+                not self.settings.select,
+                shown,
+                source.text.split("\n"),
+            )
+            self._add(list(unused), shown, suppressions, out, set())
+        return sorted(out.values(), key=lambda d: d.sort_key)
+
+    def _add(
+        self,
+        findings: list[Finding],
+        shown: str,
+        suppressions: Suppressions | None,
+        out: dict[tuple, Diagnostic],
+        used: set[tuple[int, str]],
+    ) -> None:
         for finding in findings:
             spec = self.schema.rules.get(finding.rule)
             if spec is None:
                 raise KeyError(f"rule {finding.rule!r} has no entry in rules/rules.toml")
             if not self.rule_enabled(finding.rule, shown):
                 continue
-            if (
+            if finding.rule == "unused-suppression":  # only when named: a bare `ignore` cannot hide itself
+                if suppressions is not None and any(
+                    name != ALL for d in suppressions.directives for name in d.covers(finding.span.line, finding.rule, spec.code)
+                ):
+                    continue
+            elif (
                 suppressions is not None
                 and finding.rule != "unknown-suppression"
                 and suppressions.silenced(finding.span.line, finding.rule, spec.code)
             ):
+                for index, directive in enumerate(suppressions.directives):
+                    used.update((index, name) for name in directive.covers(finding.span.line, finding.rule, spec.code))
                 continue
             severity = Severity(finding.severity or spec.severity)
             diagnostic = Diagnostic(
                 shown, finding.span, severity, spec.code, spec.name, finding.message, finding.help, finding.fix
             )
             out.setdefault((finding.rule, finding.span, finding.message), diagnostic)
-        return sorted(out.values(), key=lambda d: d.sort_key)
+
+    def _rule_of(self, name: str) -> str | None:
+        """The rule a suppression names (by name or code), or None."""
+        if name in self.schema.rules:
+            return name
+        return next((r.name for r in self.schema.rules.values() if r.code.lower() == name), None)
 
 
 PARALLEL_MIN_FILES = 8
@@ -399,6 +465,7 @@ def _check_sources(
         _check_parallel(files, settings, shown_names or {}, jobs, report)
     else:
         checker = finder
+        checked = {path.resolve() for path in files}
         for path in files:
             shown = (shown_names or {}).get(path) or _display(path)
             try:
@@ -408,7 +475,9 @@ def _check_sources(
                 report.files_checked += 1
             except SourceError as exc:
                 report.errors.append(str(exc))
-    report.diagnostics.sort(key=lambda d: d.sort_key)
+            else:
+                _check_loaded(checker, workspace, path, shown, checked, report)
+    report.diagnostics = unique_sorted(report.diagnostics)  # a module twice
     return report
 
 
@@ -436,6 +505,24 @@ def _known_data_files(
                 continue
         kept.append(path)
     return kept
+
+
+def _check_loaded(checker: Checker, workspace: Workspace, entry: Path, shown: str, checked: set[Path], report: Report) -> None:
+    """Report the findings of the files an entry file loads, in those files (as compile
+    refuses them), unless they are named themselves (then they are checked on their own)."""
+    for name in checker.loaded_files(workspace, entry, shown):
+        path = Path(name)
+        report.loaded.setdefault(shown, []).append(name)
+        if path.resolve() in checked:
+            continue
+        checked.add(path.resolve())
+        try:
+            report.diagnostics.extend(run_deep(lambda: checker.check_file(workspace, path, name)))
+            read = workspace.data.read if is_data_name(path) else workspace.parsed
+            report.sources[name] = read(path, name)[0].text
+            report.files_checked += 1
+        except SourceError:
+            continue  # the entry's own findings already say what is wrong with loading it
 
 
 def _check_bucket(paths: list[Path], settings: Settings, shown_names: dict[Path, str]) -> Report:
@@ -470,6 +557,8 @@ def _merge(report: Report, part: Report) -> None:
     report.errors.extend(part.errors)
     report.sources.update(part.sources)
     report.files_checked += part.files_checked
+    for entry, names in part.loaded.items():
+        report.loaded.setdefault(entry, []).extend(names)
 
 
 def _size(path: Path) -> int:

@@ -29,6 +29,15 @@ class Directive:
     rules: tuple[str, ...]  # ("*",) for all
     whole_file: bool
     target_line: int
+    comment: Span | None = None  # the whole one-line comment holding it (None in block comments)
+    comment_text: str = ""
+    rule_spans: tuple[Span, ...] = ()  # of each name in `rules`, inside the brackets
+
+    def covers(self, line: int, rule: str, code: str) -> list[str]:
+        """The names of this directive that silence `rule` (or its code) on `line`."""
+        if not self.whole_file and self.target_line != line:
+            return []
+        return [name for name in self.rules if name in (ALL, rule, code.lower())]
 
 
 @attrs.define
@@ -67,7 +76,18 @@ def collect(comments: Iterable[Comment], lines: list[str]) -> Suppressions:
                 start = comment.column + match.start()
             span = Span(line, start, line, start + match.end() - match.start())
             whole = match.group("kind").lower() == "ignore-file"
-            found.directives.append(Directive(span, names, whole, target))
+            one_line = not newlines
+            comment_span = Span(line, comment.column, line, comment.column + len(comment.text)) if one_line else None
+            rule_spans: tuple[Span, ...] = ()
+            if rules is not None and names != (ALL,):
+                offset = start + match.start("rules") - match.start()
+                rule_spans = tuple(
+                    Span(line, offset + part.start(), line, offset + part.end())
+                    for part in re.finditer(r"[^,\s]+", rules)
+                )
+            found.directives.append(
+                Directive(span, names, whole, target, comment_span, comment.text if one_line else "", rule_spans)
+            )
             if whole:
                 found.whole_file.update(names)
             else:

@@ -13,18 +13,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kumocheck.checks import CheckContext, Finding, file_of
-from kumocheck.diagnostics import Fix
+from kumocheck.checks import CheckContext, Finding, file_of, problem_fix
 from kumocheck.schema.validate import Problem
 from kumocheck.source import Span
 
 
 def _finding(problem: Problem, call_file: str, call_span: Span) -> Finding:
     span = problem.origin if isinstance(problem.origin, Span) else call_span
-    fix = None
-    if problem.replacement is not None and isinstance(problem.origin, Span):
-        fix = Fix(span, problem.replacement, f"Replace with {problem.replacement}")
-    return Finding(problem.rule, file_of(span, call_file), span, problem.message, problem.help, problem.severity, fix)
+    return Finding(
+        problem.rule, file_of(span, call_file), span, problem.message, problem.help, problem.severity, problem_fix(problem)
+    )
 
 
 def check(context: CheckContext) -> Iterator[Finding]:

@@ -12,6 +12,9 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from kumocheck.cli.fix import add_fix_options, check_fix_options, run_fixes, wants_fixing
+from kumocheck.cli.schemas import add_commands as add_schema_commands
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github", "junit", "plain")
 
@@ -62,11 +65,14 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--data-kind", choices=("shaping", "sources", "queues", "listener-domains", "dkim"), help="the kind of the TOML/JSON data files named on the command line")
     check.add_argument("--skip-unknown-data", action="store_true", help="skip TOML/JSON files of no known data kind silently, also when named (for pre-commit)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in full output (default: auto; NO_COLOR is honoured)")
+    check.add_argument("--force-exclude", action="store_true", help="apply exclude/extend-exclude to files named on the command line too (for pre-commit)")
+    add_fix_options(check)
 
     rule = commands.add_parser("rule", help="explain a rule")
     rule.add_argument("name", nargs="?", metavar="NAME|CODE")
     rule.add_argument("--all", action="store_true", help="list every rule")
     rule.add_argument("--markdown", action="store_true", help="with --all: the full documentation as Markdown")
+    add_schema_commands(commands)
 
     _add_optional_commands(commands)
     return parser
@@ -107,6 +113,12 @@ def _settings(args):
         settings = load_settings(found) if found else Settings()
     import attrs
 
+    if settings.config_file is not None:  # name the file and key that hold a bad rule name
+        where = f"{settings.config_file}: `{{}}`"
+        _validate_rule_names(settings.select, where.format("select"))
+        _validate_rule_names(settings.ignore, where.format("ignore"))
+        for glob, rules in settings.per_file_ignores:
+            _validate_rule_names(rules, where.format(f'per-file-ignores."{glob}"'))
     changes = {}
     if args.select:
         changes["select"] = _split_rules(args.select)
@@ -120,6 +132,8 @@ def _settings(args):
         changes["target_version"] = args.target_version
     if getattr(args, "data_kind", None):
         changes["data_kind"] = args.data_kind
+    if getattr(args, "force_exclude", False):
+        changes["force_exclude"] = True
     if args.policy_root:
         root = Path(args.policy_root)
         if not root.is_dir():
@@ -159,13 +173,22 @@ def run_check(args) -> int:
     from kumocheck.reports import RenderOptions, renderer
 
     settings = _settings(args)
-    _validate_rule_names(settings.select, "--select")
-    _validate_rule_names(settings.ignore, "--ignore")
+    _validate_rule_names(_split_rules(args.select), "--select")
+    _validate_rule_names(_split_rules(args.ignore), "--ignore")
+    if args.ranges and (args.output_format or "full") != "plain":
+        raise UsageError("--ranges needs --output-format plain (luacheck's path:line:col-endcol: form)")
     jobs = args.jobs if args.jobs is not None else (os.cpu_count() or 1)
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
     paths = [Path(p) for p in (args.paths or ["."])]
-    if any(str(p) == "-" for p in paths):
+    check_fix_options(args, UsageError)
+    if wants_fixing(args):
+        report, diff_exit = run_fixes(args, settings, paths, jobs)
+        if args.diff:
+            for error in report.errors:
+                print(f"kumocheck: {error}", file=sys.stderr)
+            return EXIT_USAGE if report.errors else diff_exit
+    elif any(str(p) == "-" for p in paths):
         report = _check_stdin(args, settings, paths)
     elif args.stdin_filename:
         raise UsageError("--stdin-filename needs - as the path")
@@ -182,9 +205,9 @@ def run_check(args) -> int:
     color = _want_color(args.color) and not args.output_file and output_format == "full"
     options = RenderOptions(color=color, statistics=args.statistics, ranges=args.ranges)
     if args.statistics:
-        from kumocheck.reports.statistics import render as render_statistics
+        from kumocheck.reports.statistics import render as render_statistics, render_json
 
-        text = render_statistics(report, options)
+        text = (render_json if output_format == "json" else render_statistics)(report, options)
     else:
         text = render(report, options)
     from kumocheck.cli.output import write_output
@@ -211,7 +234,7 @@ def _check_stdin(args, settings, paths):
 
 def _check_with_cache(args, settings, paths, jobs):
     """Answer unchanged files from the cache; check the others (in parallel when many)."""
-    from kumocheck.diagnostics import Report
+    from kumocheck.diagnostics import Report, unique_sorted
     from kumocheck.files import discover, display, maybe_data_file, real_path
     from kumocheck.source import decode_source
 
@@ -237,7 +260,8 @@ def _check_with_cache(args, settings, paths, jobs):
         shown = display(path)
         report.diagnostics.extend(found)
         report.sources[shown] = decode_source(shown, cache.contents.get(real_path(path), b"")).text
-        report.files_checked += 1
+        for other in {d.path for d in found} - {shown} - set(report.sources):  # modules it loads
+            report.sources[other] = _read_text(other)
         report.cached += 1
     if misses:
         from kumocheck.project import check_sources
@@ -246,7 +270,6 @@ def _check_with_cache(args, settings, paths, jobs):
         fresh = check_sources(misses, settings, jobs=jobs, named=named)
         report.errors.extend(fresh.errors)
         report.sources.update(fresh.sources)
-        report.files_checked += fresh.files_checked
         report.diagnostics.extend(fresh.diagnostics)
         if cache is not None:
             by_path: dict[str, list] = {}
@@ -255,9 +278,21 @@ def _check_with_cache(args, settings, paths, jobs):
             for path in misses:
                 shown = display(path)
                 if shown in fresh.sources and path in keys:
-                    cache.put(keys[path], by_path.get(shown, []))
-    report.diagnostics.sort(key=lambda d: d.sort_key)
+                    reported = [shown] + fresh.loaded.get(shown, [])  # with the modules it loads
+                    cache.put(keys[path], [d for name in reported for d in by_path.get(name, [])])
+    report.diagnostics = unique_sorted(report.diagnostics)
+    report.files_checked = len(report.sources)  # each file once, named or loaded, cached or not
     return report
+
+
+def _read_text(shown: str) -> str:
+    """A file's text for excerpts ("" when it cannot be read any more)."""
+    from kumocheck.source import SourceError, read_source
+
+    try:
+        return read_source(shown).text
+    except SourceError:
+        return ""
 
 
 def _want_color(choice: str) -> bool:
@@ -274,6 +309,10 @@ def run_rule(args) -> int:
     from kumocheck.schema.validate import nearest
 
     schema = load_schema()
+    if args.all and args.name:
+        raise UsageError(f"rule: give a rule name ({args.name}) or --all, not both")
+    if args.markdown and not args.all:
+        raise UsageError("rule: --markdown needs --all")
     if args.all:
         if args.markdown:
             sys.stdout.write(rule_markdown(schema))

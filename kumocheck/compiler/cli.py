@@ -49,6 +49,10 @@ def _usage(message: str):
 
 def _paths(args) -> tuple[Path, Path]:
     path = Path(args.policy)
+    if path.is_dir():  # a policy folder: its entry file, as kumod's --policy would name it
+        if not (path / "init.lua").is_file():
+            raise _usage(f"{args.policy}: is a directory without init.lua: give the policy's entry file")
+        path = path / "init.lua"
     if not path.is_file():
         raise _usage(f"{args.policy}: no such file")
     try:

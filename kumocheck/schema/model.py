@@ -188,6 +188,7 @@ class RuleSpec:
     example: str
     fix: str
     example_fixed: str = ""
+    fix_applicability: str = "none"  # none | safe | unsafe | varies: what `check --fix` does
 
 
 @attrs.frozen

@@ -1,0 +1,57 @@
+"""`kumocheck schemas`: JSON Schema from rules/ structs, judged by jsonschema and by taplo."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import tomllib
+
+import pytest
+
+from kumocheck.cli import main
+
+GOOD = """\
+# a queue config written as a TOML table
+egress_pool = "bulk"
+retry_interval = "10m"
+max_age = "3 days"
+max_message_rate = "100/h"
+"""
+WRONG = """\
+egress_pool = "bulk"
+retry_intervl = "10m"
+"""
+
+
+@pytest.fixture
+def queue_schema(tmp_path):
+    assert main(["schemas", str(tmp_path / "out"), "--struct", "QueueConfig"]) == 0
+    return tmp_path / "out" / "QueueConfig.schema.json"
+
+
+def test_queue_config_schema_with_jsonschema(queue_schema):
+    jsonschema = pytest.importorskip("jsonschema")
+    document = json.loads(queue_schema.read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(document)
+    validator = jsonschema.Draft7Validator(document)
+    assert list(validator.iter_errors(tomllib.loads(GOOD))) == []
+    errors = list(validator.iter_errors(tomllib.loads(WRONG)))
+    assert errors and "retry_intervl" in errors[0].message
+    assert list(validator.iter_errors({"retry_interval": True}))  # wrong type
+
+
+def test_queue_config_schema_with_taplo(queue_schema, tmp_path):
+    taplo = shutil.which("taplo")
+    if taplo is None:
+        pytest.skip("taplo is not installed (pip install taplo, or npm install @taplo/cli)")
+    for text, ok in ((GOOD, True), (WRONG, False)):
+        path = tmp_path / "queue.toml"
+        path.write_text(text, encoding="utf-8")
+        result = subprocess.run([taplo, "lint", "--schema", queue_schema.as_uri(), str(path)], capture_output=True, text=True)
+        assert (result.returncode == 0) == ok, result.stdout + result.stderr
+
+
+def test_unknown_struct_is_a_usage_error(tmp_path, capsys):
+    assert main(["schemas", str(tmp_path), "--struct", "NoSuchStruct"]) == 2
+    assert "no such struct" in capsys.readouterr().err
