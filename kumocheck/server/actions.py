@@ -1,0 +1,110 @@
+"""Code actions: the findings' own fixes as quick fixes, "fix all", "ignore this finding".
+
+The edits come from each finding's `Fix` (the same fix `--fix` applies); "fix all"
+(`source.fixAll.kumocheck`) applies every fix that does not overlap an earlier one, which
+is what a second request then finishes, like ruff's.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from lsprotocol import types
+
+from kumocheck.diagnostics import Diagnostic
+from kumocheck.server.diagnostics import to_lsp_diagnostic
+from kumocheck.server.documents import Document, to_lsp_range
+
+FIX_ALL = "source.fixAll.kumocheck"
+KINDS = [types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL]
+
+
+def _touches(d: Diagnostic, start: tuple[int, int], end: tuple[int, int]) -> bool:
+    span = d.span
+    return not ((span.end_line, span.end_column) < start or (span.line, span.column) > end)
+
+
+def _is_safe(d: Diagnostic) -> bool:
+    """Whether "fix all" may apply the fix without asking (unsafe fixes are quick fixes only)."""
+    return getattr(d.fix, "applicability", "safe") == "safe"
+
+
+def _edit(doc: Document, d: Diagnostic, encoding: str) -> types.TextEdit:
+    assert d.fix is not None
+    return types.TextEdit(range=to_lsp_range(doc.lines, d.fix.span, encoding), new_text=d.fix.replacement)
+
+
+def quick_fixes(doc: Document, found: Sequence[Diagnostic], start, end, encoding: str) -> list[types.CodeAction]:
+    """One action per finding with a fix that touches the requested range."""
+    actions = []
+    for d in found:
+        if d.fix is None or not _touches(d, start, end):
+            continue
+        actions.append(
+            types.CodeAction(
+                title=d.fix.title,
+                kind=types.CodeActionKind.QuickFix,
+                diagnostics=[to_lsp_diagnostic(d, doc.lines, encoding)],
+                edit=types.WorkspaceEdit(changes={doc.uri: [_edit(doc, d, encoding)]}),
+                is_preferred=_is_safe(d),
+            )
+        )
+    return actions
+
+
+def fix_all(doc: Document, found: Sequence[Diagnostic], encoding: str) -> types.CodeAction | None:
+    """Every safe fix in the document as one edit (overlapping ones wait for the next round)."""
+    edits, taken = [], []
+    for d in sorted((d for d in found if d.fix is not None and _is_safe(d)), key=lambda d: (d.fix.span.line, d.fix.span.column)):
+        span = d.fix.span
+        here = ((span.line, span.column), (span.end_line, span.end_column))
+        if any(here[0] < other[1] and other[0] < here[1] for other in taken) or here in taken:
+            continue
+        taken.append(here)
+        edits.append(_edit(doc, d, encoding))
+    if not edits:
+        return None
+    return types.CodeAction(
+        title=f"kumocheck: fix all ({len(edits)} fix{'es' if len(edits) != 1 else ''})",
+        kind=FIX_ALL,
+        edit=types.WorkspaceEdit(changes={doc.uri: edits}),
+    )
+
+
+def ignore_finding(doc: Document, d: Diagnostic, kind: str, encoding: str) -> types.CodeAction:
+    """Insert a suppression comment for the finding's rule on the line above it."""
+    lines = doc.lines
+    index = min(max(d.span.line - 1, 0), len(lines) - 1)
+    line = lines[index]
+    indent = line[: len(line) - len(line.lstrip(" \t"))]
+    marker = "#" if kind == "toml" else "--"
+    position = types.Position(line=index, character=0)
+    comment = f"{indent}{marker} kumocheck: ignore[{d.rule}]\n"
+    return types.CodeAction(
+        title=f"Ignore {d.rule} ({d.code}) on this line",
+        kind=types.CodeActionKind.QuickFix,
+        diagnostics=[to_lsp_diagnostic(d, lines, encoding)],
+        edit=types.WorkspaceEdit(
+            changes={doc.uri: [types.TextEdit(range=types.Range(start=position, end=position), new_text=comment)]}
+        ),
+    )
+
+
+def code_actions(
+    doc: Document, found: Sequence[Diagnostic], start, end, only: Sequence[str] | None, kind: str, encoding: str
+) -> list[types.CodeAction]:
+    """The actions for a request's range, filtered by the client's `only` kinds."""
+
+    def wanted(action_kind: str) -> bool:
+        return not only or any(action_kind == k or action_kind.startswith(k + ".") for k in only)
+
+    actions: list[types.CodeAction] = []
+    if wanted(types.CodeActionKind.QuickFix):
+        actions.extend(quick_fixes(doc, found, start, end, encoding))
+        if kind != "json":  # JSON has no comments to hold a suppression
+            actions.extend(ignore_finding(doc, d, kind, encoding) for d in found if _touches(d, start, end))
+    if wanted(FIX_ALL):
+        everything = fix_all(doc, found, encoding)
+        if everything is not None:
+            actions.append(everything)
+    return actions
