@@ -150,7 +150,7 @@ class KumocheckServer(LanguageServer):
         everything = [s for s in map(self.snapshot, list(self.documents)) if s is not None]
         settings = self.settings.for_path(target.path)
         group = [target, *(s for s in related(target.path, everything, settings) if s.uri != uri)]
-        group = [s for s in group if self.settings.for_path(s.path) is settings]
+        group = [s for s in group if self.settings.for_path(s.path) == settings]
         return group, check_snapshots(group, everything, settings, self.roots())
 
     async def check(self, uri: str, delay: float = 0.0) -> None:
