@@ -15,6 +15,7 @@ from kumocheck.server.context import (
     Scan,
     Token,
     field_type,
+    keys_after,
     member_access,
     required_modules,
     resolve_owner,
@@ -141,7 +142,7 @@ def complete(schema: Schema, text: str, offset: int) -> list[Suggestion]:
         return [Suggestion(f"'{v}'", types.CompletionItemKind.EnumMember, key, insert=f"'{v}'", start=start) for v in variants]
     if previous is None or previous.text not in ("{", ",", ";"):
         return []
-    written = set(frame.keys)
+    written = set(frame.keys) | set(keys_after(text, offset))
     out = []
     for key in owner.keys():
         if key in written:

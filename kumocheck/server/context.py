@@ -126,6 +126,26 @@ def scan(text: str, offset: int) -> Scan:
     return Scan(frames, recent, in_string, comment)
 
 
+def keys_after(text: str, offset: int, limit: int = 200_000) -> list[str]:
+    """Keys written in the open table after `offset` (up to its closing `}`), not counting
+    a key the cursor is inside of."""
+    found: list[str] = []
+    depth = 0
+    previous: list[Token] = []
+    for token in tokens(text[offset: offset + limit]):
+        if token.text in ("{", "(", "["):
+            depth += 1
+        elif token.text in ("}", ")", "]"):
+            depth -= 1
+            if depth < 0:
+                break
+        elif token.text == "=" and depth == 0 and previous and previous[-1].kind == "name":
+            if previous[-1].start > 0 or offset == 0 or not (text[offset - 1].isalnum() or text[offset - 1] == "_"):
+                found.append(previous[-1].text)
+        previous = [token]
+    return found
+
+
 def _in_line_comment(text: str) -> bool:
     """Whether the end of `text` is inside a `--` comment (best effort, line-based)."""
     line = text[text.rfind("\n") + 1:]

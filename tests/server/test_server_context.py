@@ -151,3 +151,11 @@ def test_crlf_cr_and_astral_positions():
     assert doc.lines[2] == "cXd"
     doc.apply(types.TextDocumentContentChangeWholeDocument(text="new"))
     assert doc.lines == ["new"]
+
+
+def test_keys_written_after_the_cursor_are_not_offered():
+    labels = _labels(QUEUE_HANDLER % "<|>\n    max_age = '1d', protocol = { smtp = { mx_list = {'a'} } },\n    retry_interval = '1m',")
+    assert "max_age" not in labels and "retry_interval" not in labels and "protocol" not in labels
+    assert "mx_list" not in labels and "max_retry_interval" in labels
+    typing = _labels(QUEUE_HANDLER % "max_a<|> = '1d',")  # the key being typed is still offered
+    assert "max_age" in typing
