@@ -36,7 +36,7 @@ class Suggestion:
     start: int | None = None  # where the replaced text begins (default: the word at the cursor)
 
 
-def _enum_variants(schema: Schema, ref: TypeRef | None) -> tuple[str, ...]:
+def enum_variants(schema: Schema, ref: TypeRef | None) -> tuple[str, ...]:
     while ref is not None and ref.kind == "list":
         ref = ref.item
     if ref is None or ref.kind != "enum" or ref.name not in schema.enums:
@@ -138,7 +138,7 @@ def complete(schema: Schema, text: str, offset: int) -> list[Suggestion]:
         return []
     if previous is not None and previous.text == "=":
         key = state.before[-2].text if state.before[-1] is previous else state.before[-3].text
-        variants = _enum_variants(schema, field_type(owner, key))
+        variants = enum_variants(schema, field_type(owner, key))
         return [Suggestion(f"'{v}'", types.CompletionItemKind.EnumMember, key, insert=f"'{v}'", start=start) for v in variants]
     if previous is None or previous.text not in ("{", ",", ";"):
         return []
@@ -177,7 +177,7 @@ def _in_string(schema: Schema, state: Scan, string: Token, offset: int) -> list[
     ):
         return [Suggestion(name, types.CompletionItemKind.Module, start=start) for name in sorted(schema.api.require_modules)]
     if frame and frame.bracket == "{" and previous is not None and previous.text == "=" and len(before) >= 2:
-        variants = _enum_variants(schema, field_type(resolve_owner(schema, state.frames), before[-2].text))
+        variants = enum_variants(schema, field_type(resolve_owner(schema, state.frames), before[-2].text))
         return [Suggestion(v, types.CompletionItemKind.EnumMember, before[-2].text, start=start) for v in variants]
     return []
 

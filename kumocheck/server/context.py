@@ -16,7 +16,7 @@ from typing import Iterator
 
 import attrs
 
-from kumocheck.schema.model import FieldSpec, Schema, TypeRef
+from kumocheck.schema.model import FieldSpec, Schema, StructSpec, TypeRef
 
 _TOKEN = re.compile(
     r"""
@@ -176,6 +176,8 @@ class Owner:
     label: str  # shown in hover: the struct's Rust name or the object's name
     fields: dict[str, FieldSpec] = attrs.Factory(dict)
     foreign_keys: dict[str, TypeRef | None] = attrs.Factory(dict)  # keys known without docs
+    other: TypeRef | None = None  # the type of any other key (a table of names)
+    origins: dict[str, str] = attrs.Factory(dict)  # key -> the struct it is flattened in from
 
     def knows(self, key: str) -> bool:
         return key in self.fields or key in self.foreign_keys
@@ -184,18 +186,33 @@ class Owner:
         return [*self.fields, *(k for k in sorted(self.foreign_keys) if k not in self.fields)]
 
 
+def owner_of_struct(schema: Schema, struct: StructSpec) -> Owner:
+    """A struct's keys, with those of the struct it flattens in (data-file grammars)."""
+    fields = dict(struct.fields)
+    origins: dict[str, str] = {}
+    # `flatten` and `other_keys` exist on structs of data-file grammars (rules/policy_extras.toml)
+    flat, seen = getattr(struct, "flatten", None), {struct.name}
+    while flat in schema.structs and flat not in seen:
+        seen.add(flat)
+        for name, spec in schema.structs[flat].fields.items():
+            if name not in fields:
+                fields[name], origins[name] = spec, flat
+        flat = getattr(schema.structs[flat], "flatten", None)
+    return Owner(struct.name, fields, other=getattr(struct, "other_keys", None), origins=origins)
+
+
 def owner_for_constructor(schema: Schema, dotted: str) -> Owner | None:
     """What `kumo.make_x { ... }` builds (a struct with that constructor, else an object)."""
     dotted = _normalise(dotted)
     for struct in schema.structs.values():
         if struct.constructor == dotted:
-            return Owner(struct.name, dict(struct.fields))
+            return owner_of_struct(schema, struct)
     obj = schema.object_for_constructor(dotted) if dotted else None
     if obj is None:
         return None
     struct = schema.structs.get(obj.struct)
     if struct is not None:
-        return Owner(struct.name, dict(struct.fields))
+        return owner_of_struct(schema, struct)
     return Owner(obj.name, {}, {key: obj.types.get(key) for key in obj.keys})
 
 
@@ -204,14 +221,15 @@ def _normalise(dotted: str) -> str:
 
 
 def owner_for_type(schema: Schema, ref: TypeRef | None) -> Owner | None:
-    """The object a value of type `ref` is (for a struct, a union, or a list's items)."""
-    if ref is None:
-        return None
-    if ref.kind == "list":
+    """The object a value of type `ref` is (a struct, a union's variants, a table of names)."""
+    if ref is None or ref.kind == "list":
         return None  # a list's table holds items, not keys
+    if ref.kind == "one_or_list":
+        return owner_for_type(schema, ref.item)
+    if ref.kind == "map":
+        return Owner(f"table of {type_text(ref.item)}", other=ref.item)
     if ref.kind == "struct" and ref.name in schema.structs:
-        struct = schema.structs[ref.name]
-        return Owner(struct.name, dict(struct.fields))
+        return owner_of_struct(schema, schema.structs[ref.name])
     if ref.kind == "union" and ref.name in schema.unions:
         fields: dict[str, FieldSpec] = {}
         for variant in schema.unions[ref.name].variants:
@@ -221,6 +239,16 @@ def owner_for_type(schema: Schema, ref: TypeRef | None) -> Owner | None:
                     fields.setdefault(name, spec)
         return Owner(ref.name, fields) if fields else None
     return None
+
+
+def type_text(ref: TypeRef | None) -> str:
+    """A type as hover shows it: `duration`, `list of string`, `QueueShrinkPolicy`."""
+    if ref is None:
+        return ""
+    if ref.kind in ("list", "one_or_list", "map"):
+        prefix = {"list": "list of", "one_or_list": "one or a list of", "map": "table of names to"}[ref.kind]
+        return f"{prefix} {type_text(ref.item)}"
+    return ref.name or ref.kind
 
 
 def resolve_owner(schema: Schema, frames: list[Frame]) -> Owner | None:
@@ -241,6 +269,8 @@ def resolve_owner(schema: Schema, frames: list[Frame]) -> Owner | None:
             ref = field_type(owner, frame.key)
             if ref is not None and ref.kind == "list":
                 owner, items = None, ref.item
+            elif ref is not None and ref.kind == "one_or_list":
+                owner, items = owner_for_type(schema, ref.item), ref.item
             else:
                 owner, items = owner_for_type(schema, ref), None
         elif items is not None:  # `{ ... }` as one item of a list-typed value
@@ -254,7 +284,9 @@ def field_type(owner: Owner | None, key: str) -> TypeRef | None:
     if owner is None:
         return None
     spec = owner.fields.get(key)
-    return spec.type if spec else owner.foreign_keys.get(key)
+    if spec is not None:
+        return spec.type
+    return owner.foreign_keys[key] if key in owner.foreign_keys else owner.other
 
 
 _MEMBER = re.compile(r"(?P<base>[A-Za-z_]\w*(?:\s*[.:]\s*[A-Za-z_]\w*)*)\s*(?P<sep>[.:])\s*(?P<partial>[A-Za-z_]\w*)?$")

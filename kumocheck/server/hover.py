@@ -8,18 +8,10 @@ from __future__ import annotations
 import re
 
 from kumocheck.schema.model import FieldSpec, Schema, TypeRef
-from kumocheck.server.context import Owner, member_access, resolve_owner, scan
+from kumocheck.server.context import Owner, member_access, owner_of_struct, resolve_owner, scan, type_text
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGNED = re.compile(r"""\s*(?:['"]\s*\]\s*)?=(?!=)""")
-
-
-def type_text(ref: TypeRef | None) -> str:
-    if ref is None:
-        return ""
-    if ref.kind == "list":
-        return f"list of {type_text(ref.item)}"
-    return ref.name or ref.kind
 
 
 def field_facts(owner_label: str, name: str, spec: FieldSpec | None, ref: TypeRef | None = None) -> str:
@@ -46,7 +38,7 @@ def key_markdown(owner: Owner, name: str) -> str | None:
     if not owner.knows(name):
         return None
     spec = owner.fields.get(name)
-    head = field_facts(owner.label, name, spec, owner.foreign_keys.get(name))
+    head = field_facts(owner.origins.get(name, owner.label), name, spec, owner.foreign_keys.get(name))
     return head + ("\n\n" + spec.doc if spec is not None and spec.doc else "")
 
 
@@ -57,7 +49,7 @@ def key_markdown_anywhere(schema: Schema, name: str) -> str | None:
     if not owners:
         return None
     owners.sort(key=lambda s: (s.name != schema.entry_struct, s.name))
-    return "\n\n---\n\n".join(key_markdown(Owner(s.name, dict(s.fields)), name) or "" for s in owners[:3])
+    return "\n\n---\n\n".join(key_markdown(owner_of_struct(schema, s), name) or "" for s in owners[:3])
 
 
 def event_markdown(schema: Schema, name: str) -> str | None:

@@ -32,6 +32,7 @@ from kumocheck.diagnostics import Diagnostic
 from kumocheck.schema.model import load_schema
 from kumocheck.server.actions import KINDS, code_actions
 from kumocheck.server.completion import complete, to_lsp_items
+from kumocheck.server.data_context import complete_toml, hover_toml
 from kumocheck.server.diagnostics import (
     CONFIG_NAMES,
     SettingsCache,
@@ -288,9 +289,14 @@ def create_server() -> KumocheckServer:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: KumocheckServer, params: types.HoverParams) -> types.Hover | None:
         doc = ls.documents.get(params.text_document.uri)
-        if doc is None or document_kind(doc.uri, doc.language_id) != "lua":
+        kind = document_kind(doc.uri, doc.language_id) if doc is not None else None
+        if doc is None or kind not in ("lua", "toml"):
             return None
-        found = hover_at(load_schema(), doc.text, doc.offset_at(params.position, ls.encoding))
+        offset = doc.offset_at(params.position, ls.encoding)
+        if kind == "toml":
+            found = hover_toml(load_schema(), doc.uri, doc.text, offset)
+        else:
+            found = hover_at(load_schema(), doc.text, offset)
         if found is None:
             return None
         markdown, start, end = found
@@ -301,14 +307,18 @@ def create_server() -> KumocheckServer:
 
     @server.feature(
         types.TEXT_DOCUMENT_COMPLETION,
-        types.CompletionOptions(trigger_characters=[".", ":", "'", '"', "{", ",", " "]),
+        types.CompletionOptions(trigger_characters=[".", ":", "'", '"', "{", ",", " ", "="]),
     )
     def completion(ls: KumocheckServer, params: types.CompletionParams) -> types.CompletionList | None:
         doc = ls.documents.get(params.text_document.uri)
-        if doc is None or document_kind(doc.uri, doc.language_id) != "lua":
+        kind = document_kind(doc.uri, doc.language_id) if doc is not None else None
+        if doc is None or kind not in ("lua", "toml"):
             return None
         offset = doc.offset_at(params.position, ls.encoding)
-        suggestions = complete(load_schema(), doc.text, offset)
+        if kind == "toml":
+            suggestions = complete_toml(load_schema(), doc.uri, doc.text, offset)
+        else:
+            suggestions = complete(load_schema(), doc.text, offset)
         cursor = doc.position_at(offset, ls.encoding)
 
         def edit_range(start: int) -> types.Range:

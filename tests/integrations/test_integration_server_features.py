@@ -17,6 +17,11 @@ from lsprotocol import types  # noqa: E402
 from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
 
 from integration_support import REPO, kumocheck_env  # noqa: E402
+from kumocheck.config import Settings  # noqa: E402
+from kumocheck.project import check_sources  # noqa: E402
+from kumocheck.schema.model import load_schema  # noqa: E402
+from kumocheck.server.diagnostics import data_files_checked  # noqa: E402
+from kumocheck.source import SourceFile  # noqa: E402
 from lsp_support import apply_edits, change, diagnostics_for, open_document, settle  # noqa: E402
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -140,18 +145,27 @@ async def test_settings_reload_when_kumocheck_toml_changes(client: LanguageClien
 @pytest.mark.parametrize(
     ("name", "language", "text"),
     [
-        ("queues.toml", "toml", '[tenant.bulk]\nmax_age = "3 days"\n[queue."gmail.com"]\nretry_interval = "10m"\n'),
-        ("sources.json", "json", '{"source": {"ip-1": {"source_address": "10.0.0.1"}}}\n'),
+        ("queues.toml", "toml", '[tenant.bulk]\nmax_age = "3 Days"\n[queue."gmail.com"]\nretry_interval = "10m"\n'),
+        ("sources.json", "json", '{"source": {"ip-1": {"source_address": "10.0.0.1", "ehlo_domain": 5}}}\n'),
     ],
 )
-async def test_data_documents_are_never_checked_as_lua(client: LanguageClient, workspace: Path, name, language, text) -> None:
+async def test_data_documents_are_checked_as_data_never_as_lua(client: LanguageClient, workspace: Path, name, language, text) -> None:
     path = workspace / "policy" / name
     found = await open_document(client, path, text, language=language)
     assert not any(d.code == "KC001" for d in found), found
+    if data_files_checked(language):  # the data-file checks: the same findings as `kumocheck check`
+        expected = check_sources([path], Settings(), {path: SourceFile(f"policy/{name}", text)}, {path: f"policy/{name}"})
+        assert [(d.code, d.range.start.line + 1) for d in found] == [(d.code, d.span.line) for d in expected.diagnostics]
+        assert found, "the bad value should be reported"
+    else:
+        assert found == []
     hover = await client.text_document_hover_async(
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri=path.as_uri()), position=types.Position(line=1, character=2))
     )
-    assert hover is None
+    if language == "toml" and getattr(load_schema(), "extras", None) is not None:
+        assert hover is not None and hover.contents.value.startswith("**max_age** · `QueueConfig`")
+    else:
+        assert hover is None
     client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=path.as_uri())))
 
 

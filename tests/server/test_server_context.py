@@ -106,11 +106,15 @@ def test_nothing_in_comments_or_unrelated_tables():
 
 def test_hover_uses_the_key_s_own_object():
     spool = _hover("kumo.on('init', function()\n  kumo.define_spool { na<|>me = 'data', path = '/var/spool' }\nend)")
-    assert spool is not None and spool.startswith("**name** · `spool`")
+    spool_object = SCHEMA.foreign_object("spool")
+    assert spool is not None
+    assert spool.startswith((f"**name** · `{spool_object.name}`", f"**name** · `{spool_object.struct}`"))
     mx_name_doc = SCHEMA.structs["ResolvedAddress"].fields["name"].doc
     assert mx_name_doc not in spool
     egress = _hover("return kumo.make_egress_path { max_message_<|>rate = '10/s' }")
-    assert egress is not None and "`egress_path`" in egress and "QueueConfig" not in egress
+    egress_object = SCHEMA.foreign_object("egress_path")
+    assert egress is not None and "QueueConfig" not in egress
+    assert egress.startswith((f"**max_message_rate** · `{egress_object.name}`", f"**max_message_rate** · `{egress_object.struct}`"))
     queue = _hover(QUEUE_HANDLER % "max_message_<|>rate = '10/s',")
     assert queue is not None and queue.startswith("**max_message_rate** · `QueueConfig`")
     doc = SCHEMA.structs["QueueConfig"].fields["max_message_rate"].doc
