@@ -116,6 +116,7 @@ class KumocheckServer(LanguageServer):
         self.published: dict[str, tuple[int | None, list[Diagnostic]]] = {}
         self.pending: dict[str, asyncio.Task] = {}
         self.settings = SettingsCache()
+        self.generation = 0  # bumped when settings change: older results are not published
         self.config_errors: set[str] = set()
         # one worker: checks run off the event loop, one at a time (the parser's caches are shared)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kumocheck")
@@ -160,6 +161,7 @@ class KumocheckServer(LanguageServer):
             await asyncio.sleep(delay)
         if uri not in self.documents:
             return
+        generation = self.generation
         try:
             loop = asyncio.get_running_loop()
             group, found = await loop.run_in_executor(self.executor, self._check, uri)
@@ -174,6 +176,8 @@ class KumocheckServer(LanguageServer):
                 types.LogMessageParams(type=types.MessageType.Error, message=f"kumocheck: internal error: {exc!r}")
             )
             group, found = ([s] if (s := self.snapshot(uri)) else []), {uri: []}
+        if generation != self.generation:
+            return  # checked with settings that have changed since: a newer check follows
         for snap in group:
             self.publish(snap, found.get(snap.uri, []), force=snap.uri == uri)
 
@@ -203,6 +207,13 @@ class KumocheckServer(LanguageServer):
         task = asyncio.ensure_future(self.check(uri, delay))
         self.pending[uri] = task
         task.add_done_callback(lambda done, uri=uri: self.pending.pop(uri, None) if self.pending.get(uri) is done else None)
+
+    def reload_settings(self) -> None:
+        """Forget the settings read so far (a configuration file changed) and re-check."""
+        self.settings.clear()
+        self.config_errors.clear()
+        self.generation += 1
+        self.recheck_all()
 
     def recheck_all(self, delay: float = CHANGE_DELAY) -> None:
         for uri in list(self.documents):
@@ -262,18 +273,16 @@ def create_server() -> KumocheckServer:
     def did_save(ls: KumocheckServer, params: types.DidSaveTextDocumentParams) -> None:
         uri = params.text_document.uri
         if Path(to_fs_path(uri) or "").name in CONFIG_NAMES:
-            ls.settings.clear()
-            ls.config_errors.clear()
-            ls.recheck_all()
+            ls.reload_settings()
             return
         ls.schedule(uri, 0.0)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     def did_change_watched_files(ls: KumocheckServer, params: types.DidChangeWatchedFilesParams) -> None:
         if any(Path(to_fs_path(change.uri) or "").name in CONFIG_NAMES for change in params.changes):
-            ls.settings.clear()
-            ls.config_errors.clear()
-        ls.recheck_all()
+            ls.reload_settings()
+        else:
+            ls.recheck_all()
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: KumocheckServer, params: types.DidCloseTextDocumentParams) -> None:
