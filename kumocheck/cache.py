@@ -19,7 +19,7 @@ from kumocheck.config import Settings
 from kumocheck.diagnostics import Diagnostic
 from kumocheck.files import MAX_SCAN_FILES, display, lua_files_under, policy_root
 
-FORMAT = 1
+FORMAT = 2  # 2: fixes carry their applicability
 DEFAULT_DIR = ".kumocheck_cache"
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# This file is a cache directory tag created by kumocheck.\n"
 

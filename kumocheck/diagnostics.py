@@ -15,6 +15,13 @@ class Severity(str, Enum):
     INFO = "info"
 
 
+#: How sure a fix is (ruff's levels): `safe` keeps what the author evidently meant and is
+#: applied by `check --fix`; `unsafe` may change behaviour and needs `--unsafe-fixes`;
+#: `display-only` is shown (JSON, SARIF, editor) but never applied automatically.
+SAFE, UNSAFE, DISPLAY_ONLY = "safe", "unsafe", "display-only"
+APPLICABILITIES = (SAFE, UNSAFE, DISPLAY_ONLY)
+
+
 @attrs.frozen
 class Fix:
     """Replace the text at `span` with `replacement`."""
@@ -22,6 +29,7 @@ class Fix:
     span: Span
     replacement: str
     title: str
+    applicability: str = attrs.field(default=UNSAFE, validator=attrs.validators.in_(APPLICABILITIES))
 
 
 @attrs.frozen
@@ -55,7 +63,12 @@ class Diagnostic:
             data.get("help"),
             None
             if fix is None
-            else Fix(Span(fix["line"], fix["column"], fix["end_line"], fix["end_column"]), fix["replacement"], fix["title"]),
+            else Fix(
+                Span(fix["line"], fix["column"], fix["end_line"], fix["end_column"]),
+                fix["replacement"],
+                fix["title"],
+                fix.get("applicability", UNSAFE),
+            ),
         )
 
     def to_json(self) -> dict:
@@ -74,6 +87,7 @@ class Diagnostic:
             if self.fix is None
             else {
                 "title": self.fix.title,
+                "applicability": self.fix.applicability,
                 "replacement": self.fix.replacement,
                 "line": self.fix.span.line,
                 "column": self.fix.span.column,
@@ -81,6 +95,17 @@ class Diagnostic:
                 "end_column": self.fix.span.end_column,
             },
         }
+
+
+def unique_sorted(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """Diagnostics in report order, each once (a module reached from two entry files or
+    named too is reported once; cached and fresh copies compare by their JSON form)."""
+    seen: dict[tuple, Diagnostic] = {}
+    for d in diagnostics:
+        fix = d.fix and (d.fix.span.line, d.fix.span.column, d.fix.span.end_line, d.fix.span.end_column, d.fix.replacement)
+        key = (d.path, d.span.line, d.span.column, d.span.end_line, d.span.end_column, d.code, d.message, fix)
+        seen.setdefault(key, d)
+    return sorted(seen.values(), key=lambda d: d.sort_key)
 
 
 @attrs.define
@@ -92,3 +117,4 @@ class Report:
     errors: list[str] = attrs.Factory(list)  # unreadable inputs (exit code 2)
     sources: dict[str, str] = attrs.Factory(dict)  # shown path -> text, for excerpts
     cached: int = 0  # files answered from the result cache
+    loaded: dict[str, list[str]] = attrs.Factory(dict)  # entry file -> other files it loads

@@ -14,7 +14,7 @@ import attrs
 
 from kumocheck.checks import CheckContext, Finding, all_checks
 from kumocheck.config import Settings
-from kumocheck.diagnostics import Diagnostic, Report, Severity
+from kumocheck.diagnostics import Diagnostic, Report, Severity, unique_sorted
 from kumocheck.files import MAX_SCAN_FILES, discover, display as _display, lua_files_under, policy_root
 from kumocheck.model import Interpreter, PolicyModel
 from kumocheck.parse.lua import LuaSyntaxError, ParsedChunk, SyntaxProblem, parse_lua, run_deep
@@ -171,6 +171,7 @@ class Checker:
         self.validator = Validator(self.schema, settings.target_version)
         self.checks = all_checks()
         self._findings: dict[Path, list[Finding]] = {}
+        self._loaded: dict[Path, list[str]] = {}  # entry file -> the other files its policy reads
         self._known_rules = set(self.schema.rules) | {r.code.lower() for r in self.schema.rules.values()}
 
     def rule_enabled(self, rule: str, path: str) -> bool:
@@ -236,6 +237,7 @@ class Checker:
             if parsed is not None:
                 try:
                     model = build_model(workspace, path, shown, parsed.chunk, self.schema)
+                    self._loaded[key] = [name for name in model.files if name != shown]
                     context = CheckContext(model, self.schema, self.validator, self.settings.target_version)
                     for check in self.checks:
                         found.extend(check(context))
@@ -251,6 +253,16 @@ class Checker:
                     ]
             self._findings[key] = found
         return self._findings[key]
+
+    def loaded_files(self, workspace: Workspace, path: Path, shown: str) -> list[str]:
+        """The other files (shown names) that the policy with entry file `path` loads and
+        has findings in; empty when `path` is itself a module (judged through its entries)."""
+        key = path.resolve()
+        if key not in self._findings or workspace.entry_points(path):
+            return []
+        names = list(self._loaded.get(key, []))
+        names += [f.file for f in self._findings[key] if f.file != shown and f.file not in names]
+        return [name for name in names if not self.settings.excluded(Path(name))]
 
     def _bad_directives(self, suppressions: Suppressions, shown: str) -> Iterator[Finding]:
         for directive in suppressions.directives:
@@ -323,6 +335,7 @@ def check_sources(
         _check_parallel(files, settings, shown_names or {}, jobs, report)
     else:
         checker = Checker(settings)
+        named = {path.resolve() for path in files}
         for path in files:
             shown = (shown_names or {}).get(path) or _display(path)
             try:
@@ -331,8 +344,27 @@ def check_sources(
                 report.files_checked += 1
             except SourceError as exc:
                 report.errors.append(str(exc))
-    report.diagnostics.sort(key=lambda d: d.sort_key)
+            else:
+                _check_loaded(checker, workspace, path, shown, named, report)
+    report.diagnostics = unique_sorted(report.diagnostics)  # a module twice
     return report
+
+
+def _check_loaded(checker: Checker, workspace: Workspace, entry: Path, shown: str, named: set[Path], report: Report) -> None:
+    """Report the findings of the files an entry file loads, in those files (as compile
+    refuses them), unless they are named themselves (then they are checked on their own)."""
+    for name in checker.loaded_files(workspace, entry, shown):
+        path = Path(name)
+        report.loaded.setdefault(shown, []).append(name)
+        if path.resolve() in named:
+            continue
+        named.add(path.resolve())
+        try:
+            report.diagnostics.extend(run_deep(lambda: checker.check_file(workspace, path, name)))
+            report.sources[name] = workspace.parsed(path, name)[0].text
+            report.files_checked += 1
+        except SourceError:
+            continue  # the entry's own findings already say what is wrong with loading it
 
 
 def _check_bucket(paths: list[Path], settings: Settings, shown_names: dict[Path, str]) -> Report:
@@ -370,6 +402,8 @@ def _merge(report: Report, part: Report) -> None:
     report.errors.extend(part.errors)
     report.sources.update(part.sources)
     report.files_checked += part.files_checked
+    for entry, names in part.loaded.items():
+        report.loaded.setdefault(entry, []).extend(names)
 
 
 def _size(path: Path) -> int:

@@ -203,7 +203,8 @@ def test_json_format(capsys, bad):
     assert line[nil_return["column"] - 1 : nil_return["end_column"] - 1] == "return nil"
     fix = nil_return["fix"]
     assert fix["replacement"] == "return"
-    assert set(fix) == {"title", "replacement", "line", "column", "end_line", "end_column"}
+    assert set(fix) == {"title", "applicability", "replacement", "line", "column", "end_line", "end_column"}
+    assert fix["applicability"] == "unsafe"  # the handler stops erroring: a change of behaviour
 
 
 def test_json_clean_is_empty_list(capsys, clean):

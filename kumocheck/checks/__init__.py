@@ -13,7 +13,7 @@ import attrs
 from kumocheck.diagnostics import Fix
 from kumocheck.model import PolicyModel
 from kumocheck.schema.model import Schema
-from kumocheck.schema.validate import Validator
+from kumocheck.schema.validate import Problem, Validator
 from kumocheck.source import Span
 
 
@@ -81,6 +81,13 @@ def all_checks() -> list[Check]:
 def file_of(span: Span | None, default: str) -> str:
     """The file a span lies in: values can come from another file than their use."""
     return span.file if span is not None and span.file else default
+
+
+def problem_fix(problem: Problem) -> Fix | None:
+    """The fix a validator problem carries (its replacement at its origin), if any."""
+    if not problem.replacement or not isinstance(problem.origin, Span):
+        return None
+    return Fix(problem.origin, problem.replacement, f"Replace with {problem.replacement}", problem.fix_applicability)
 
 
 def bound_names(model: PolicyModel) -> list[str]:

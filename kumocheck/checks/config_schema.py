@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kumocheck.checks import CheckContext, Finding, file_of
-from kumocheck.diagnostics import Fix
+from kumocheck.checks import CheckContext, Finding, file_of, problem_fix
 from kumocheck.source import Span
 
 
@@ -18,9 +17,6 @@ def check(context: CheckContext) -> Iterator[Finding]:
     for call in context.model.config_calls:
         for problem in context.validator.validate_config(call.arg):
             span = problem.origin if isinstance(problem.origin, Span) else call.span
-            fix = None
-            if problem.replacement is not None and isinstance(problem.origin, Span):
-                fix = Fix(span, problem.replacement, f"Replace with {problem.replacement}")
             yield Finding(
                 problem.rule,
                 file_of(span, call.file),
@@ -28,5 +24,5 @@ def check(context: CheckContext) -> Iterator[Finding]:
                 problem.message,
                 problem.help,
                 problem.severity,
-                fix,
+                problem_fix(problem),
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from kumocheck.checks import CheckContext, Finding
-from kumocheck.diagnostics import Fix
+from kumocheck.diagnostics import UNSAFE, Fix
 
 def check(context: CheckContext) -> Iterator[Finding]:
     for ret in context.model.returns:
@@ -22,5 +22,5 @@ def check(context: CheckContext) -> Iterator[Finding]:
             "`return nil` in a get_queue_config handler is an error in kumod "
             "('error converting Lua nil to QueueConfig'), not a pass to the next handler",
             "write a bare `return` to let the next handler (or the default config) decide",
-            fix=Fix(ret.span, "return", "Replace with a bare return"),
+            fix=Fix(ret.span, "return", "Replace with a bare return", UNSAFE),  # the handler no longer errors
         )

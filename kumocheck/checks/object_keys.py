@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kumocheck.checks import CheckContext, Finding, file_of
+from kumocheck.checks import CheckContext, Finding, file_of, problem_fix
 from kumocheck.diagnostics import Fix
 from kumocheck.schema.model import ForeignObject
-from kumocheck.schema.validate import nearest
+from kumocheck.schema.validate import fix_level, nearest
 from kumocheck.schema.values import TableValue, Value, options
 from kumocheck.source import Span
 
@@ -42,9 +42,7 @@ def _judge(
                         problem.message,
                         problem.help,
                         problem.severity,
-                        Fix(span, problem.replacement, f"Replace with {problem.replacement}")
-                        if problem.replacement and isinstance(problem.origin, Span)
-                        else None,
+                        problem_fix(problem),
                     )
             if key in obj.keys:
                 nested = obj.nested.get(key)
@@ -75,7 +73,7 @@ def _judge(
                 span,
                 f"unknown key `{key}` in {where}: kumod rejects this {_label(obj)} config",
                 hint,
-                fix=Fix(span, guess, f"Replace with {guess}") if guess else None,
+                fix=Fix(span, guess, f"Replace with {guess}", fix_level(key, sorted(obj.keys))) if guess else None,
             )
 
 

@@ -10,14 +10,15 @@ from typing import Iterator
 
 from kumocheck.checks import CheckContext, Finding, file_of, bound_names
 from kumocheck.policy_extras import helper_provides
-from kumocheck.schema.validate import nearest
+from kumocheck.diagnostics import Fix
+from kumocheck.schema.validate import fix_level, nearest
 
 
 def check(context: CheckContext) -> Iterator[Finding]:
     model = context.model
     if not model.complete:
         return
-    bound = set(bound_names(model))
+    bound = sorted(bound_names(model))
     for reference in model.references:
         name = reference.event
         if reference.kind != "constructor" or name is None or reference.span is None:
@@ -31,5 +32,5 @@ def check(context: CheckContext) -> Iterator[Finding]:
             reference.span,
             f"custom_lua constructor '{name}' is not bound by any kumo.on: deliveries for this queue will fail",
             (f"did you mean '{guess}'?" if guess else f"add kumo.on('{name}', function(domain, tenant, campaign) ... end)"),
-            fix=None,
+            fix=Fix(reference.span, f"'{guess}'", f"Replace with '{guess}'", fix_level(name, bound)) if guess else None,
         )

@@ -9,7 +9,8 @@ from typing import Iterator
 
 from kumocheck.checks import CheckContext, Finding
 from kumocheck.policy_extras import helper_provides
-from kumocheck.schema.validate import nearest
+from kumocheck.diagnostics import SAFE, UNSAFE, Fix
+from kumocheck.schema.validate import clear_nearest, nearest
 
 def _not_fired_here(binding, event, program: str, init_events: dict[str, str]) -> Finding:
     """A known event bound in a policy loaded by a program that never fires it."""
@@ -48,6 +49,10 @@ def check(context: CheckContext) -> Iterator[Finding]:
         if not sure and guess is None:
             continue  # may be a constructor or task named by data we cannot see
         spec = events.get(guess) if guess else None
+        fix = None
+        if guess and binding.name_span is not None:
+            level = SAFE if renamed or clear_nearest(name, sorted(events)) else UNSAFE
+            fix = Fix(binding.name_span, f"'{guess}'", f"Replace with '{guess}'", level)
         where = "" if spec is None or spec.binary in ("kumod", "all") else f" ({spec.binary} only)"
         yield Finding(
             "unknown-event",
@@ -56,4 +61,5 @@ def check(context: CheckContext) -> Iterator[Finding]:
             f"kumo.on('{name}') binds an event KumoMTA never fires and nothing in the policy references",
             f"did you mean '{guess}'{where}?" if guess else "check the event name; custom_lua constructors must be named in make_queue_config",
             severity=None if guess else "warning",  # a typo is sure; an unused custom name may be work in progress
+            fix=fix,
         )

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from kumocheck.cli.fix import add_fix_options, check_fix_options, run_fixes, wants_fixing
+
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github", "junit", "plain")
 
@@ -60,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the result cache")
     check.add_argument("--cache-dir", metavar="DIR", help="where the result cache lives (default: .kumocheck_cache; env KUMOCHECK_CACHE_DIR)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour in full output (default: auto; NO_COLOR is honoured)")
+    add_fix_options(check)
 
     rule = commands.add_parser("rule", help="explain a rule")
     rule.add_argument("name", nargs="?", metavar="NAME|CODE")
@@ -157,7 +160,14 @@ def run_check(args) -> int:
     if jobs < 1:
         raise UsageError("--jobs must be at least 1")
     paths = [Path(p) for p in (args.paths or ["."])]
-    if any(str(p) == "-" for p in paths):
+    check_fix_options(args, UsageError)
+    if wants_fixing(args):
+        report, diff_exit = run_fixes(args, settings, paths, jobs)
+        if args.diff:
+            for error in report.errors:
+                print(f"kumocheck: {error}", file=sys.stderr)
+            return EXIT_USAGE if report.errors else diff_exit
+    elif any(str(p) == "-" for p in paths):
         report = _check_stdin(args, settings, paths)
     elif args.stdin_filename:
         raise UsageError("--stdin-filename needs - as the path")
@@ -207,7 +217,7 @@ def _check_stdin(args, settings, paths):
 
 def _check_with_cache(args, settings, paths, jobs):
     """Answer unchanged files from the cache; check the others (in parallel when many)."""
-    from kumocheck.diagnostics import Report
+    from kumocheck.diagnostics import Report, unique_sorted
     from kumocheck.files import discover, display
     from kumocheck.source import decode_source
 
@@ -232,7 +242,8 @@ def _check_with_cache(args, settings, paths, jobs):
         shown = display(path)
         report.diagnostics.extend(found)
         report.sources[shown] = decode_source(shown, cache.contents.get(path.resolve(), b"")).text
-        report.files_checked += 1
+        for other in {d.path for d in found} - {shown} - set(report.sources):  # modules it loads
+            report.sources[other] = _read_text(other)
         report.cached += 1
     if misses:
         from kumocheck.project import check_sources
@@ -240,7 +251,6 @@ def _check_with_cache(args, settings, paths, jobs):
         fresh = check_sources(misses, settings, jobs=jobs)
         report.errors.extend(fresh.errors)
         report.sources.update(fresh.sources)
-        report.files_checked += fresh.files_checked
         report.diagnostics.extend(fresh.diagnostics)
         if cache is not None:
             by_path: dict[str, list] = {}
@@ -249,9 +259,21 @@ def _check_with_cache(args, settings, paths, jobs):
             for path in misses:
                 shown = display(path)
                 if shown in fresh.sources and path in keys:
-                    cache.put(keys[path], by_path.get(shown, []))
-    report.diagnostics.sort(key=lambda d: d.sort_key)
+                    reported = [shown] + fresh.loaded.get(shown, [])  # with the modules it loads
+                    cache.put(keys[path], [d for name in reported for d in by_path.get(name, [])])
+    report.diagnostics = unique_sorted(report.diagnostics)
+    report.files_checked = len(report.sources)  # each file once, named or loaded, cached or not
     return report
+
+
+def _read_text(shown: str) -> str:
+    """A file's text for excerpts ("" when it cannot be read any more)."""
+    from kumocheck.source import SourceError, read_source
+
+    try:
+        return read_source(shown).text
+    except SourceError:
+        return ""
 
 
 def _want_color(choice: str) -> bool:

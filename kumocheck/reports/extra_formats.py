@@ -108,6 +108,7 @@ def render_sarif(report: Report, options: object = None) -> str:
             result["fixes"] = [
                 {
                     "description": {"text": d.fix.title},
+                    "properties": {"applicability": d.fix.applicability},
                     "artifactChanges": [
                         {
                             "artifactLocation": location,

@@ -12,6 +12,7 @@ from typing import Any, Iterator
 
 import attrs
 
+from kumocheck.diagnostics import SAFE, UNSAFE
 from kumocheck.values import addresses, humantime, throttle
 from kumocheck.schema.model import (
     INTEGER_RANGES,
@@ -52,6 +53,7 @@ class Problem:
     help: str | None = None
     severity: str | None = None  # None: the rule's own severity
     replacement: str | None = None  # text that fixes the span at `origin`
+    fix_applicability: str = UNSAFE  # of `replacement`: safe / unsafe / display-only
 
     @property
     def is_error(self) -> bool:
@@ -75,6 +77,32 @@ def nearest(word: str, candidates: list[str] | tuple[str, ...]) -> str | None:
             if squashed in candidate.replace("_", "").lower():
                 return candidate
     return None
+
+
+def clear_nearest(word: str, candidates: list[str] | tuple[str, ...]) -> bool:
+    """True when `nearest(word, candidates)` is the one clear candidate (safe to apply).
+
+    A match ignoring case, `_` and `-` is clear; a fuzzy match is clear when no other
+    candidate comes close, or when it is a near miss well ahead of the runner-up; a
+    substring match never is."""
+    guess = nearest(word, candidates)
+    if guess is None:
+        return False
+    squashed = word.replace("_", "").replace("-", "").lower()
+    if guess.lower() == word.lower() or guess.replace("_", "").lower() == squashed:
+        return True
+    close = difflib.get_close_matches(word, list(candidates), n=2, cutoff=0.7)
+    if close[:1] != [guess]:
+        return False
+    if len(close) == 1:
+        return True
+    best, second = (difflib.SequenceMatcher(None, word, c).ratio() for c in close)
+    return best >= 0.9 and best - second >= 0.1  # one near miss, far ahead of the runner-up
+
+
+def fix_level(word: str, candidates: list[str] | tuple[str, ...]) -> str:
+    """The applicability of replacing `word` with its nearest candidate."""
+    return SAFE if clear_nearest(word, candidates) else UNSAFE
 
 
 def path_text(path: Path) -> str:
@@ -195,13 +223,18 @@ class Validator:
                 throttle.parse_throttle(text)
                 yield from self._throttle_syntax_version(value, text, path)
             except throttle.ThrottleError as exc:
+                meant = throttle.suggest_throttle(text)
                 yield Problem(
                     "invalid-value",
                     f"invalid throttle {lua_repr(raw)} for `{path_text(path)}`: {exc}",
                     value.origin,
                     path,
-                    help="write LIMIT/PERIOD such as '100/h', '10/s' or 'local:50/min,max_burst=5' "
+                    help=f"did you mean '{meant}'?"
+                    if meant
+                    else "write LIMIT/PERIOD such as '100/h', '10/s' or 'local:50/min,max_burst=5' "
                     "(units s, sec, second, m, min, minute, h, hr, hour, d, day; no plurals, no spaces)",
+                    replacement=f"'{meant}'" if meant else None,
+                    fix_applicability=SAFE,  # the same rate, respelled
                 )
         elif kind == "socket_addr":
             try:
@@ -281,6 +314,7 @@ class Validator:
                     path,
                     help=hint,
                     replacement=str(int(raw)) if abs(raw) < 2**53 else None,
+                    fix_applicability=SAFE,  # the same number, written as an integer
                 )
             else:
                 yield self._wrong_type(value, typ, path, hint)
@@ -328,17 +362,18 @@ class Validator:
         try:
             humantime.parse_duration(text)
         except humantime.DurationError as exc:
-            suggestion = None
+            suggestion, level = None, UNSAFE
             if text.strip().isdigit():
                 help_text = (
                     f"a string needs a unit: write {text.strip()} (a number is seconds) or '{text.strip()}s'"
                 )
-                suggestion = f"'{text.strip()}s'"
+                suggestion, level = f"'{text.strip()}s'", SAFE
             else:
                 meant = suggest_duration(text)
                 if meant and _parses(meant):
                     help_text = f"did you mean '{meant}'?"
                     suggestion = f"'{meant}'"
+                    level = SAFE if _same_length(text, meant) else UNSAFE
                 else:
                     help_text = (
                         "durations are humantime strings such as '30s', '5m', '1h 30m', '2days' "
@@ -351,6 +386,7 @@ class Validator:
                 path,
                 help=help_text,
                 replacement=suggestion,
+                fix_applicability=level,
             )
 
     # -- enums ---------------------------------------------------------------------
@@ -378,6 +414,7 @@ class Validator:
             path,
             help="the variant names are case-sensitive: " + ", ".join(f"'{v}'" for v in spec.variants),
             replacement=f"'{guess}'" if guess else None,
+            fix_applicability=fix_level(text, spec.variants),
         )
 
     # -- lists ---------------------------------------------------------------------
@@ -550,6 +587,7 @@ class Validator:
             help="; ".join(notes) if notes else "valid keys: " + ", ".join(spec.fields),
             severity="warning" if ignored else None,
             replacement=guess,
+            fix_applicability=fix_level(key, candidates),
         )
 
     def _key_homes(self) -> dict[str, Path]:
@@ -648,6 +686,25 @@ def _structs_of(schema: Schema, typ: TypeRef) -> list[str]:
 
 def _is_nil(value: Value) -> bool:
     return isinstance(value, Const) and value.value is None
+
+
+def _same_length(written: str, meant: str) -> bool:
+    """True when `meant` (humantime) is exactly the time pytimeparse reads in `written`.
+
+    A lone `M` is months to humantime but minutes to pytimeparse: never sure then."""
+    import re
+    from pytimeparse.timeparse import timeparse
+
+    if re.search(r"(?<![A-Za-z])M(?![A-Za-z])", written):
+        return False
+    seconds = timeparse(written.strip())
+    if seconds is None:
+        seconds = timeparse(written.strip().lower())
+    try:
+        whole, nanos = humantime.parse_duration(meant)
+    except humantime.DurationError:
+        return False
+    return seconds is not None and abs(whole + nanos / 1e9 - float(seconds)) < 1e-9
 
 
 def _parses(text: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import attrs
 
-__all__ = ["ThrottleError", "ThrottleSpec", "parse_throttle", "format_throttle"]
+__all__ = ["ThrottleError", "ThrottleSpec", "parse_throttle", "format_throttle", "suggest_throttle"]
 
 _U64_MAX = (1 << 64) - 1
 
@@ -25,6 +25,9 @@ _PERIOD_UNITS = {
     "d": 86400,
     "day": 86400,
 }
+
+#: Spellings people write that name one of kumod's period units exactly.
+_UNIT_SPELLINGS = {"hours": "hour", "hrs": "hr", "minutes": "minute", "mins": "min", "seconds": "second", "secs": "sec", "days": "day"}
 
 _LOCAL_PREFIX = "local:"
 _BURST_SEPARATOR = ",max_burst="
@@ -122,3 +125,23 @@ def format_throttle(spec: ThrottleSpec) -> str:
     burst = "" if spec.max_burst is None else f",max_burst={spec.max_burst}"
     local = _LOCAL_PREFIX if spec.force_local else ""
     return f"{local}{spec.limit}/{period}{burst}"
+
+
+def suggest_throttle(spec: str) -> str | None:
+    """The same rate respelled the way kumod accepts it ('100 / Hours' -> '100/hour'), or None.
+
+    Only spaces, letter case and plurals of the period unit change, so the rate is exactly
+    the one written."""
+    import re
+
+    match = re.fullmatch(r"(local:)?([0-9_,]+)/([0-9]*)([A-Za-z]+)(,max_burst=[0-9_,]+)?", "".join(spec.split()))
+    if match is None:
+        return None
+    local, limit, scale, unit, burst = match.groups()
+    unit = unit.lower()
+    candidate = f"{local or ''}{limit}/{scale}{_UNIT_SPELLINGS.get(unit, unit)}{burst or ''}"
+    try:
+        parse_throttle(candidate)
+    except ThrottleError:
+        return None
+    return candidate if candidate != spec else None
