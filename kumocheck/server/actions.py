@@ -1,8 +1,9 @@
 """Code actions: the findings' own fixes as quick fixes, "fix all", "ignore this finding".
 
-The edits come from each finding's `Fix` (the same fix `--fix` applies); "fix all"
-(`source.fixAll.kumocheck`) applies every fix that does not overlap an earlier one, which
-is what a second request then finishes, like ruff's.
+The edits come from `kumocheck.fixes` (the code `check --fix` uses): the same quoting
+rules, the same choice among overlapping fixes. "Fix all" (`source.fixAll.kumocheck`)
+applies the safe fixes, as `--fix` does; a fix that is not safe is offered as a quick
+fix the user picks, never preferred.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Sequence
 
 from lsprotocol import types
 
-from kumocheck.diagnostics import Diagnostic
+from kumocheck.diagnostics import SAFE, Diagnostic
+from kumocheck.fixes import Edit, edits_for, fixes_for
 from kumocheck.server.diagnostics import to_lsp_diagnostic
 from kumocheck.server.documents import Document, to_lsp_range
 
@@ -24,14 +26,22 @@ def _touches(d: Diagnostic, start: tuple[int, int], end: tuple[int, int]) -> boo
     return not ((span.end_line, span.end_column) < start or (span.line, span.column) > end)
 
 
-def _is_safe(d: Diagnostic) -> bool:
-    """Whether "fix all" may apply the fix without asking (unsafe fixes are quick fixes only)."""
-    return getattr(d.fix, "applicability", "safe") == "safe"
+def _text_edit(doc: Document, edit: Edit, encoding: str) -> types.TextEdit:
+    return types.TextEdit(
+        range=types.Range(start=doc.position_at(edit.start, encoding), end=doc.position_at(edit.end, encoding)),
+        new_text=edit.text,
+    )
 
 
-def _edit(doc: Document, d: Diagnostic, encoding: str) -> types.TextEdit:
+def _edit_for(doc: Document, d: Diagnostic, encoding: str) -> types.TextEdit | None:
+    """The finding's fix as an edit of the document (None when it cannot be placed safely)."""
     assert d.fix is not None
-    return types.TextEdit(range=to_lsp_range(doc.lines, d.fix.span, encoding), new_text=d.fix.replacement)
+    located = edits_for(doc.text, [d])
+    if located:
+        return _text_edit(doc, located[0], encoding)
+    if d.fix.applicability == "display-only":  # never automatic, but the user may pick it
+        return types.TextEdit(range=to_lsp_range(doc.lines, d.fix.span, encoding), new_text=d.fix.replacement)
+    return None
 
 
 def quick_fixes(doc: Document, found: Sequence[Diagnostic], start, end, encoding: str) -> list[types.CodeAction]:
@@ -40,13 +50,16 @@ def quick_fixes(doc: Document, found: Sequence[Diagnostic], start, end, encoding
     for d in found:
         if d.fix is None or not _touches(d, start, end):
             continue
+        edit = _edit_for(doc, d, encoding)
+        if edit is None:
+            continue
         actions.append(
             types.CodeAction(
                 title=d.fix.title,
                 kind=types.CodeActionKind.QuickFix,
                 diagnostics=[to_lsp_diagnostic(d, doc.lines, encoding)],
-                edit=types.WorkspaceEdit(changes={doc.uri: [_edit(doc, d, encoding)]}),
-                is_preferred=_is_safe(d),
+                edit=types.WorkspaceEdit(changes={doc.uri: [edit]}),
+                is_preferred=d.fix.applicability == SAFE,
             )
         )
     return actions
@@ -54,20 +67,13 @@ def quick_fixes(doc: Document, found: Sequence[Diagnostic], start, end, encoding
 
 def fix_all(doc: Document, found: Sequence[Diagnostic], encoding: str) -> types.CodeAction | None:
     """Every safe fix in the document as one edit (overlapping ones wait for the next round)."""
-    edits, taken = [], []
-    for d in sorted((d for d in found if d.fix is not None and _is_safe(d)), key=lambda d: (d.fix.span.line, d.fix.span.column)):
-        span = d.fix.span
-        here = ((span.line, span.column), (span.end_line, span.end_column))
-        if any(here[0] < other[1] and other[0] < here[1] for other in taken) or here in taken:
-            continue
-        taken.append(here)
-        edits.append(_edit(doc, d, encoding))
+    edits = [e for e in edits_for(doc.text, fixes_for(found)) if doc.text[e.start : e.end] != e.text]
     if not edits:
         return None
     return types.CodeAction(
         title=f"kumocheck: fix all ({len(edits)} fix{'es' if len(edits) != 1 else ''})",
         kind=FIX_ALL,
-        edit=types.WorkspaceEdit(changes={doc.uri: edits}),
+        edit=types.WorkspaceEdit(changes={doc.uri: [_text_edit(doc, e, encoding) for e in edits]}),
     )
 
 
