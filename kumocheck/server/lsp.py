@@ -219,6 +219,15 @@ class KumocheckServer(LanguageServer):
         for uri in list(self.documents):
             self.schedule(uri, delay)
 
+    def cursor(self, uri: str, position: types.Position) -> tuple[Document | None, str, int]:
+        """The open document, its kind and the cursor's offset, for completion and hover
+        (no document when the kind has neither: JSON)."""
+        doc = self.documents.get(uri)
+        kind = document_kind(uri, doc.language_id) if doc is not None else ""
+        if doc is None or kind not in ("lua", "toml"):
+            return None, kind, 0
+        return doc, kind, doc.offset_at(position, self.encoding)
+
     def stats(self) -> dict[str, int]:
         """Counts of what the server retains (bounded by the open documents)."""
         return {
@@ -297,11 +306,9 @@ def create_server() -> KumocheckServer:
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: KumocheckServer, params: types.HoverParams) -> types.Hover | None:
-        doc = ls.documents.get(params.text_document.uri)
-        kind = document_kind(doc.uri, doc.language_id) if doc is not None else None
-        if doc is None or kind not in ("lua", "toml"):
+        doc, kind, offset = ls.cursor(params.text_document.uri, params.position)
+        if doc is None:
             return None
-        offset = doc.offset_at(params.position, ls.encoding)
         if kind == "toml":
             found = hover_toml(load_schema(), doc.uri, doc.text, offset)
         else:
@@ -319,11 +326,9 @@ def create_server() -> KumocheckServer:
         types.CompletionOptions(trigger_characters=[".", ":", "'", '"', "{", ",", " ", "="]),
     )
     def completion(ls: KumocheckServer, params: types.CompletionParams) -> types.CompletionList | None:
-        doc = ls.documents.get(params.text_document.uri)
-        kind = document_kind(doc.uri, doc.language_id) if doc is not None else None
-        if doc is None or kind not in ("lua", "toml"):
+        doc, kind, offset = ls.cursor(params.text_document.uri, params.position)
+        if doc is None:
             return None
-        offset = doc.offset_at(params.position, ls.encoding)
         if kind == "toml":
             suggestions = complete_toml(load_schema(), doc.uri, doc.text, offset)
         else:

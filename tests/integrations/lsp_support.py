@@ -3,10 +3,31 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from pathlib import Path
 
 from lsprotocol import types
-from pytest_lsp import LanguageClient
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from integration_support import kumocheck_env
+
+#: `python -m kumocheck server` from this source tree, for `pytest_lsp.fixture(config=...)`.
+SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "kumocheck", "server"], server_env=kumocheck_env())
+
+
+def initialize_params(workspace: Path, **text_document) -> types.InitializeParams:
+    """What an editor sends: UTF-16 positions, versioned diagnostics, the workspace folder;
+    `text_document` adds capabilities (hover=..., completion=...)."""
+    return types.InitializeParams(
+        capabilities=types.ClientCapabilities(
+            general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16]),
+            text_document=types.TextDocumentClientCapabilities(
+                publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True), **text_document
+            ),
+        ),
+        root_uri=workspace.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="repo")],
+    )
 
 
 async def diagnostics_for(client: LanguageClient, uri: str, timeout: float = 60.0) -> list[types.Diagnostic]:

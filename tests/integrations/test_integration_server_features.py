@@ -3,9 +3,7 @@ code actions, re-published diagnostics, data documents and settings reload."""
 
 from __future__ import annotations
 
-import asyncio
 import shutil
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,15 +12,15 @@ pytest.importorskip("pygls", reason="pygls is not installed (pip install kumoche
 pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp is not installed (pip install kumocheck[test])")
 
 from lsprotocol import types  # noqa: E402
-from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
+from pytest_lsp import LanguageClient  # noqa: E402
 
-from integration_support import REPO, kumocheck_env  # noqa: E402
+from integration_support import REPO  # noqa: E402
 from kumocheck.config import Settings  # noqa: E402
 from kumocheck.project import check_sources  # noqa: E402
 from kumocheck.schema.model import load_schema  # noqa: E402
 from kumocheck.server.diagnostics import data_files_checked  # noqa: E402
 from kumocheck.source import SourceFile  # noqa: E402
-from lsp_support import apply_edits, change, diagnostics_for, open_document, settle  # noqa: E402
+from lsp_support import SERVER, apply_edits, change, diagnostics_for, initialize_params, open_document, settle  # noqa: E402
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -38,24 +36,14 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest_lsp.fixture(
-    scope="module",
-    config=ClientServerConfig(server_command=[sys.executable, "-m", "kumocheck", "server"], server_env=kumocheck_env()),
-)
+@pytest_lsp.fixture(scope="module", config=SERVER)
 async def client(lsp_client: LanguageClient, workspace: Path):
-    params = types.InitializeParams(
-        capabilities=types.ClientCapabilities(
-            general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16]),
-            text_document=types.TextDocumentClientCapabilities(
-                hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),
-                publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
-                completion=types.CompletionClientCapabilities(
-                    completion_item=types.ClientCompletionItemOptions(documentation_format=[types.MarkupKind.Markdown])
-                ),
-            ),
+    params = initialize_params(
+        workspace,
+        hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),
+        completion=types.CompletionClientCapabilities(
+            completion_item=types.ClientCompletionItemOptions(documentation_format=[types.MarkupKind.Markdown])
         ),
-        root_uri=workspace.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="repo")],
     )
     await lsp_client.initialize_session(params)
     yield

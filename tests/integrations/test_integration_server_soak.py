@@ -10,11 +10,11 @@ The default run is short (~10 s). The long run, for hours of editing:
 
 from __future__ import annotations
 
+import asyncio
 import os
 import random
 import re
 import shutil
-import sys
 import time
 from pathlib import Path
 
@@ -24,9 +24,10 @@ pytest.importorskip("pygls", reason="pygls is not installed (pip install kumoche
 pytest_lsp = pytest.importorskip("pytest_lsp", reason="pytest-lsp is not installed (pip install kumocheck[test])")
 
 from lsprotocol import types  # noqa: E402
-from pytest_lsp import ClientServerConfig, LanguageClient  # noqa: E402
+from pytest_lsp import LanguageClient  # noqa: E402
 
-from integration_support import REPO, kumocheck_env  # noqa: E402
+from lsp_support import SERVER, initialize_params  # noqa: E402
+from integration_support import REPO  # noqa: E402
 from kumocheck.config import Settings, find_config, load_settings  # noqa: E402
 from kumocheck.project import check_sources  # noqa: E402
 from kumocheck.server.diagnostics import data_files_checked  # noqa: E402
@@ -92,21 +93,9 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest_lsp.fixture(
-    scope="module",
-    config=ClientServerConfig(server_command=[sys.executable, "-m", "kumocheck", "server"], server_env=kumocheck_env()),
-)
+@pytest_lsp.fixture(scope="module", config=SERVER)
 async def client(lsp_client: LanguageClient, workspace: Path):
-    params = types.InitializeParams(
-        capabilities=types.ClientCapabilities(
-            general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16]),
-            text_document=types.TextDocumentClientCapabilities(
-                publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True)
-            ),
-        ),
-        root_uri=workspace.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=workspace.as_uri(), name="repo")],
-    )
+    params = initialize_params(workspace)
     await lsp_client.initialize_session(params)
     yield
     await lsp_client.shutdown_session()
@@ -195,7 +184,7 @@ async def _quiet(client: LanguageClient) -> dict:
         stats = await _stats(client)
         if stats["pending_checks"] == 0:
             return stats
-        time.sleep(0.02)
+        await asyncio.sleep(0.02)
 
 
 def _expected(editor: Editor) -> dict[str, list[tuple]]:
