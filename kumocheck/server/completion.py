@@ -34,6 +34,7 @@ class Suggestion:
     doc: str = ""
     insert: str | None = None
     start: int | None = None  # where the replaced text begins (default: the word at the cursor)
+    filter: str | None = None  # what the editor matches the typed text against (default: label)
 
 
 def enum_variants(schema: Schema, ref: TypeRef | None) -> tuple[str, ...]:
@@ -190,7 +191,7 @@ def to_lsp_items(suggestions: list[Suggestion], edit_range) -> list[types.Comple
             kind=s.kind,
             detail=s.detail or None,
             documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=s.doc) if s.doc else None,
-            filter_text=s.label.strip("'"),
+            filter_text=s.filter or s.label.strip("'"),
             text_edit=types.TextEdit(range=edit_range(s.start), new_text=s.insert or s.label) if s.start is not None else None,
             insert_text=s.insert,
             sort_text=f"{index:04d}",

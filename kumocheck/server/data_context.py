@@ -1,4 +1,5 @@
-"""Completion and hover in TOML data files, from the data-file grammars in rules/.
+"""Completion and hover in TOML (and completion in JSON) data files, from the data-file
+grammars in rules/.
 
 A data file's kind (queues, sources, shaping, ...) names its top-level struct; the
 `[table.header]` above the cursor and the dotted key being typed walk down from there
@@ -15,7 +16,7 @@ from lsprotocol import types
 
 from kumocheck.schema.model import Schema
 from kumocheck.server.completion import Suggestion, enum_variants
-from kumocheck.server.context import Owner, field_type, owner_for_type, owner_of_struct
+from kumocheck.server.context import Owner, Token, field_type, owner_for_type, owner_of_struct, tokens
 from kumocheck.server.hover import key_markdown
 
 _HEADER = re.compile(r"^[ \t]*(\[\[?)[ \t]*([^\]\n#]*?)[ \t]*\]\]?[ \t]*(?:#.*)?$", re.M)
@@ -133,3 +134,50 @@ def hover_toml(schema: Schema, file_name: str, text: str, offset: int) -> tuple[
     owner = _walk(schema, owner, path[:-1])
     doc = key_markdown(owner, path[-1]) if owner is not None else None
     return (doc, match.start("key"), match.end("key")) if doc else None
+
+
+def _json_path(text: str, offset: int) -> tuple[list[str] | None, list[Token], set[str]]:
+    """The keys leading to the object open at `offset` (None inside an array), the tokens
+    before the cursor, and the keys already written in that object."""
+    stack: list[tuple[str | None, set[str]]] = []  # per open bracket: its key (None: array / item)
+    recent: list[Token] = []
+    for token in tokens(text[:offset]):
+        if token.text in ("{", "["):
+            key = recent[-2].text[1:-1] if len(recent) >= 2 and recent[-1].text == ":" and recent[-2].kind == "string" else None
+            stack.append((key if token.text == "{" else "[", set()))
+        elif token.text in ("}", "]"):
+            if stack:
+                stack.pop()
+        elif token.text == ":" and recent and recent[-1].kind == "string" and stack:
+            stack[-1][1].add(recent[-1].text[1:-1])
+        recent.append(token)
+        if len(recent) > 64:
+            del recent[:32]
+    if not stack or any(key == "[" for key, _ in stack[1:]) or stack[0][0] == "[":
+        return None, recent, set()
+    return [key or "" for key, _ in stack[1:]], recent, stack[-1][1]
+
+
+def complete_json(schema: Schema, file_name: str, text: str, offset: int) -> list[Suggestion]:
+    """Keys of the JSON object at the cursor (as `"key": `), or enum values after `"key": "`."""
+    root = root_owner(schema, file_name)
+    if root is None:
+        return []
+    path, recent, written = _json_path(text, offset)
+    if path is None:
+        return []
+    owner = _walk(schema, root, path)
+    last = recent[-1] if recent else None
+    typing = last is not None and last.kind == "string" and last.end == offset and not last.text.endswith('"', 1)
+    before = recent[-2] if typing and len(recent) >= 2 else (last if not typing else None)
+    if typing and before is not None and before.text == ":" and len(recent) >= 3 and recent[-3].kind == "string":
+        ref = field_type(owner, recent[-3].text[1:-1])
+        return [Suggestion(v, types.CompletionItemKind.EnumMember, start=last.start + 1) for v in enum_variants(schema, ref)]
+    if owner is None or before is None or before.text not in ("{", ","):
+        return []
+    start = last.start if typing else offset
+    return [
+        Suggestion(key, types.CompletionItemKind.Field, "", key_markdown(owner, key) or "", f'"{key}": ', start, f'"{key}"')
+        for key in owner.keys()
+        if key not in written and not getattr(owner.fields.get(key), "undocumented", False)
+    ]

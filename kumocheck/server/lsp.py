@@ -32,7 +32,7 @@ from kumocheck.diagnostics import Diagnostic
 from kumocheck.schema.model import load_schema
 from kumocheck.server.actions import KINDS, code_actions
 from kumocheck.server.completion import complete, to_lsp_items
-from kumocheck.server.data_context import complete_toml, hover_toml
+from kumocheck.server.data_context import complete_json, complete_toml, hover_toml
 from kumocheck.server.diagnostics import (
     CONFIG_NAMES,
     SettingsCache,
@@ -220,11 +220,10 @@ class KumocheckServer(LanguageServer):
             self.schedule(uri, delay)
 
     def cursor(self, uri: str, position: types.Position) -> tuple[Document | None, str, int]:
-        """The open document, its kind and the cursor's offset, for completion and hover
-        (no document when the kind has neither: JSON)."""
+        """The open document, its kind and the cursor's offset, for completion and hover."""
         doc = self.documents.get(uri)
         kind = document_kind(uri, doc.language_id) if doc is not None else ""
-        if doc is None or kind not in ("lua", "toml"):
+        if doc is None:
             return None, kind, 0
         return doc, kind, doc.offset_at(position, self.encoding)
 
@@ -307,7 +306,7 @@ def create_server() -> KumocheckServer:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: KumocheckServer, params: types.HoverParams) -> types.Hover | None:
         doc, kind, offset = ls.cursor(params.text_document.uri, params.position)
-        if doc is None:
+        if doc is None or kind == "json":
             return None
         if kind == "toml":
             found = hover_toml(load_schema(), doc.uri, doc.text, offset)
@@ -331,6 +330,8 @@ def create_server() -> KumocheckServer:
             return None
         if kind == "toml":
             suggestions = complete_toml(load_schema(), doc.uri, doc.text, offset)
+        elif kind == "json":
+            suggestions = complete_json(load_schema(), doc.uri, doc.text, offset)
         else:
             suggestions = complete(load_schema(), doc.text, offset)
         cursor = doc.position_at(offset, ls.encoding)

@@ -7,7 +7,7 @@ import pytest
 pytest.importorskip("lsprotocol", reason="lsprotocol is not installed (pip install kumocheck[server])")
 
 from kumocheck.schema.model import load_schema  # noqa: E402
-from kumocheck.server.data_context import complete_toml, hover_toml, split_key  # noqa: E402
+from kumocheck.server.data_context import complete_json, complete_toml, hover_toml, split_key  # noqa: E402
 
 SCHEMA = load_schema()
 KINDS = getattr(getattr(SCHEMA, "extras", None), "kinds", {})
@@ -56,3 +56,20 @@ def test_shaping_enum_values_and_hover_name_the_key_s_own_struct():
     assert "QueueConfig" not in text
     queue = _hover("queues.toml", "[tenant.bulk]\nmax_a<|>ge = '1d'\n")
     assert queue is not None and queue.startswith("**max_age** · `QueueConfig`")
+
+
+@needs_grammars
+def test_json_objects_complete_keys_and_enum_values():
+    def labels(text: str) -> list[str]:
+        offset = text.index("<|>")
+        return [s.label for s in complete_json(SCHEMA, "queues.json", text.replace("<|>", ""), offset)]
+
+    tenant = labels('{"tenant": {"bulk": {"max_age": "1d", <|>')
+    assert "retry_interval" in tenant and "max_age" not in tenant
+    typed = complete_json(SCHEMA, "queues.json", '{"tenant": {"bulk": {"ret', len('{"tenant": {"bulk": {"ret'))
+    item = next(s for s in typed if s.label == "retry_interval")
+    assert item.insert == '"retry_interval": ' and item.filter == '"retry_interval"'
+    text = '{"gmail.com": {"enable_tls": "Opp'
+    shaping = complete_json(SCHEMA, "shaping.json", text, len(text))
+    assert "Opportunistic" in [s.label for s in shaping]
+    assert labels('{"tenant": [<|>') == []
