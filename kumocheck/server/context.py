@@ -195,8 +195,8 @@ def owner_of_struct(schema: Schema, struct: StructSpec) -> Owner:
     while flat in schema.structs and flat not in seen:
         seen.add(flat)
         for name, spec in schema.structs[flat].fields.items():
-            if name not in fields:
-                fields[name], origins[name] = spec, flat
+            if name not in fields or (fields[name] == spec and name not in origins):
+                fields[name], origins[name] = spec, flat  # (also when the loader copied it in)
         flat = getattr(schema.structs[flat], "flatten", None)
     return Owner(struct.name, fields, other=getattr(struct, "other_keys", None), origins=origins)
 
