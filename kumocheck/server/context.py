@@ -102,15 +102,12 @@ def scan(text: str, offset: int) -> Scan:
     for token in tokens(text[:offset]):
         in_string = None
         if token.kind == "string":
-            closed = len(token.text) >= 2 and token.text[-1] == token.text[0] and token.end < offset
+            closed = len(token.text) >= 2 and token.text[-1] == token.text[0]
             if not closed:
                 in_string = token
         if token.text in ("{", "("):
-            in_call = next((f.callee for f in reversed(frames) if f.bracket == "("), None) if frames and frames[-1].bracket == "(" else None
-            frame = Frame(token.text, _key_before(recent), _dotted_before(recent), in_call)
-            if token.text == "{" and frame.callee is None and recent and recent[-1].text == "(" and frames:
-                frame.in_call = frames[-1].callee
-            frames.append(frame)
+            in_call = frames[-1].callee if frames and frames[-1].bracket == "(" else None
+            frames.append(Frame(token.text, _key_before(recent), _dotted_before(recent), in_call))
         elif token.text in ("}", ")"):
             if frames:
                 frames.pop()

@@ -167,3 +167,8 @@ def test_keys_written_after_the_cursor_are_not_offered():
     assert "mx_list" not in labels and "max_retry_interval" in labels
     typing = _labels(QUEUE_HANDLER % "max_a<|> = '1d',")  # the key being typed is still offered
     assert "max_age" in typing
+
+
+def test_a_closed_string_before_the_cursor_is_not_completed():
+    assert _labels("kumo.on('init'<|>") == []
+    assert "init" in _labels("kumo.on('in<|>")
