@@ -15,7 +15,7 @@ from lsprotocol import types
 from kumocheck.diagnostics import SAFE, Diagnostic
 from kumocheck.fixes import Edit, edits_for, fixes_for
 from kumocheck.server.diagnostics import to_lsp_diagnostic
-from kumocheck.server.documents import Document, to_lsp_range
+from kumocheck.server.documents import Document
 
 FIX_ALL = "source.fixAll.kumocheck"
 KINDS = [types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll, FIX_ALL]
@@ -40,7 +40,7 @@ def _edit_for(doc: Document, d: Diagnostic, encoding: str) -> types.TextEdit | N
     if located:
         return _text_edit(doc, located[0], encoding)
     if d.fix.applicability == "display-only":  # never automatic, but the user may pick it
-        return types.TextEdit(range=to_lsp_range(doc.lines, d.fix.span, encoding), new_text=d.fix.replacement)
+        return types.TextEdit(range=doc.span_range(d.fix.span, encoding), new_text=d.fix.replacement)
     return None
 
 
@@ -57,7 +57,7 @@ def quick_fixes(doc: Document, found: Sequence[Diagnostic], start, end, encoding
             types.CodeAction(
                 title=d.fix.title,
                 kind=types.CodeActionKind.QuickFix,
-                diagnostics=[to_lsp_diagnostic(d, doc.lines, encoding)],
+                diagnostics=[to_lsp_diagnostic(d, doc, encoding)],
                 edit=types.WorkspaceEdit(changes={doc.uri: [edit]}),
                 is_preferred=d.fix.applicability == SAFE,
             )
@@ -89,7 +89,7 @@ def ignore_finding(doc: Document, d: Diagnostic, kind: str, encoding: str) -> ty
     return types.CodeAction(
         title=f"Ignore {d.rule} ({d.code}) on this line",
         kind=types.CodeActionKind.QuickFix,
-        diagnostics=[to_lsp_diagnostic(d, lines, encoding)],
+        diagnostics=[to_lsp_diagnostic(d, doc, encoding)],
         edit=types.WorkspaceEdit(
             changes={doc.uri: [types.TextEdit(range=types.Range(start=position, end=position), new_text=comment)]}
         ),

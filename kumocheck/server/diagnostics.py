@@ -22,7 +22,7 @@ from kumocheck.docs import rule_url
 from kumocheck.files import policy_root
 from kumocheck.project import check_sources
 from kumocheck.schema.model import load_schema
-from kumocheck.server.documents import Document, to_lsp_range
+from kumocheck.server.documents import Document
 from kumocheck.source import SourceFile
 
 _SEVERITIES = {
@@ -130,11 +130,11 @@ def check_snapshots(
     return found
 
 
-def to_lsp_diagnostic(d: Diagnostic, lines: Sequence[str], encoding: str) -> types.Diagnostic:
+def to_lsp_diagnostic(d: Diagnostic, doc: Document, encoding: str) -> types.Diagnostic:
     """A kumocheck finding as an LSP diagnostic (the help text on a second line)."""
     spec = load_schema().rules.get(d.rule)
     return types.Diagnostic(
-        range=to_lsp_range(lines, d.span, encoding),
+        range=doc.span_range(d.span, encoding),
         message=d.message + (f"\nhelp: {d.help}" if d.help else ""),
         severity=_SEVERITIES[d.severity],
         code=d.code,

@@ -22,6 +22,7 @@ from lsprotocol import types
 from kumocheck.source import Span
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_LUA_LINE_BREAK = re.compile(r"\r\n|\n\r|\r|\n")  # how the checker's spans count lines
 UTF16 = types.PositionEncodingKind.Utf16
 
 
@@ -117,6 +118,23 @@ class Document:
         """The LSP position of a character offset."""
         index = max(bisect.bisect_right(self.starts, offset) - 1, 0)
         return types.Position(line=index, character=units_of(self.lines[index], offset - self.starts[index], encoding))
+
+    def span_range(self, span: Span, encoding: str = UTF16) -> types.Range:
+        """The LSP range of a checker span. The checker counts lines as Lua does, where
+        `\\n\\r` is one line break (LSP: two); otherwise the two counts agree."""
+        if "\n\r" not in self.text:
+            return to_lsp_range(self.lines, span, encoding)
+        starts = [0, *(m.end() for m in _LUA_LINE_BREAK.finditer(self.text))]
+
+        def position(line: int, column: int) -> types.Position:
+            if line - 1 >= len(starts):
+                return self.position_at(len(self.text), encoding)
+            start = starts[line - 1]
+            base = self.position_at(start, encoding)
+            line_text = self.lines[base.line]
+            return types.Position(line=base.line, character=units_of(line_text, column - 1, encoding))
+
+        return types.Range(start=position(span.line, span.column), end=position(span.end_line, span.end_column))
 
     def apply(self, change: types.TextDocumentContentChangeEvent, encoding: str = UTF16) -> None:
         """Apply one change from didChange (a ranged edit or the whole text)."""

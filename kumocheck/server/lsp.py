@@ -195,7 +195,7 @@ class KumocheckServer(LanguageServer):
             types.PublishDiagnosticsParams(
                 uri=snap.uri,
                 version=snap.version,
-                diagnostics=[to_lsp_diagnostic(d, current.lines, self.encoding) for d in found],
+                diagnostics=[to_lsp_diagnostic(d, current, self.encoding) for d in found],
             )
         )
 

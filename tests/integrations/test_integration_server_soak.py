@@ -40,6 +40,7 @@ SEED = int(os.environ.get("KUMOCHECK_SOAK_SEED", "12"))
 LONG = SECONDS > 60
 
 _LSP_BREAK = re.compile(r"\r\n|\r|\n")
+_LUA_BREAK = re.compile(r"\r\n|\n\r|\r|\n")  # how the checker's spans count lines
 SNIPPETS = [
     "retry_intervall = '1m', ",
     "max_age = '3 Days', ",
@@ -200,13 +201,18 @@ def _expected(editor: Editor) -> dict[str, list[tuple]]:
             out[path.as_uri()] = []
             continue
         report = check_sources([path], settings, overlays, names)
-        lines = _LSP_BREAK.split(text)
+        lua_starts = [0, *(m.end() for m in _LUA_BREAK.finditer(text))]
 
         def position(line: int, column: int) -> tuple[int, int]:
-            if line - 1 >= len(lines):
-                return (line - 1, 0)
-            chars = lines[line - 1][: column - 1]
-            return (line - 1, len(chars.encode("utf-16-le")) // 2 + max(column - 1 - len(lines[line - 1]), 0))
+            """A checker span end (lines as Lua counts them) as an LSP (line, UTF-16 unit)."""
+            if line - 1 >= len(lua_starts):
+                where = _lsp_position(text, len(text))
+                return (where.line, where.character)
+            start = lua_starts[line - 1]
+            where = _lsp_position(text, start)
+            end = next((m.start() for m in _LSP_BREAK.finditer(text, start)), len(text))
+            chars = text[start : min(start + column - 1, end)]
+            return (where.line, len(chars.encode("utf-16-le")) // 2 + max(start + column - 1 - end, 0))
 
         out[path.as_uri()] = [
             (d.code, position(d.span.line, d.span.column), position(d.span.end_line, d.span.end_column), d.message + (f"\nhelp: {d.help}" if d.help else ""))

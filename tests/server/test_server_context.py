@@ -172,3 +172,12 @@ def test_keys_written_after_the_cursor_are_not_offered():
 def test_a_closed_string_before_the_cursor_is_not_completed():
     assert _labels("kumo.on('init'<|>") == []
     assert "init" in _labels("kumo.on('in<|>")
+
+
+def test_checker_spans_after_a_lua_newline_carriage_return_pair():
+    from kumocheck.source import Span
+
+    doc = Document("file:///x.lua", "a\n\rb = 1\nc = 2\n", 1)  # Lua: 3 lines; LSP: 4
+    assert doc.span_range(Span(3, 1, 3, 2)).start == types.Position(line=3, character=0)
+    plain = Document("file:///y.lua", "a\r\nb\nc\n", 1)
+    assert plain.span_range(Span(3, 1, 3, 2)).start == types.Position(line=2, character=0)
