@@ -165,7 +165,7 @@ class Editor:
         elif not self.open:
             self.do_open(rng.choice(self.files))
         elif roll < 0.065:
-            self.do_replace(rng.choice(sorted(self.open)), _huge(20_000 if LONG else 2_000))
+            self.do_replace(rng.choice(sorted(self.open)), _huge(10_000 if LONG else 2_000))
         elif roll < 0.075:
             path = rng.choice(sorted(self.open))
             self.do_replace(path, path.read_text("utf-8"))
