@@ -19,9 +19,8 @@ end)
 def test_a_suppression_after_an_odd_character_still_applies(check, breaker):
     assert SourceFile("x.lua", POLICY.format(breaker=breaker)).lines[3] == "  -- kumocheck: ignore[unknown-key]"
     assert check(POLICY.format(breaker=breaker)).diagnostics == []
-    assert [d.rule for d in check(POLICY.format(breaker=breaker).replace("unknown-key", "unknown-event")).diagnostics] == [
-        "unknown-key"
-    ]
+    other = check(POLICY.format(breaker=breaker).replace("unknown-key", "unknown-event")).diagnostics
+    assert [d.rule for d in other if d.rule != "unused-suppression"] == ["unknown-key"]
 
 
 def test_line_breaks_lua_counts():
