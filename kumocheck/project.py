@@ -35,6 +35,8 @@ class Workspace:
     def __init__(self, settings: Settings, overlays: dict[Path, SourceFile] | None = None):
         self.settings = settings
         self.overlays = {p.resolve(): s for p, s in (overlays or {}).items()}
+        # shown name -> real path: `require` resolves from the file, whatever it is called
+        self._real_paths = {s.path: p for p, s in self.overlays.items()}
         self._parsed: dict[Path, tuple[SourceFile, ParsedChunk | None, SyntaxProblem | None]] = {}
         self._importers: dict[Path, set[str]] = {}
         self._importers_by_root: dict[Path, dict[Path, set[Path]]] = {}
@@ -51,6 +53,7 @@ class Workspace:
         key = real_path(path)
         if key not in self._parsed:
             source = self.source(path, shown)
+            self._real_paths.setdefault(source.path, key)
             if source.too_large:
                 problem = SyntaxProblem("file is larger than 8 MiB: not checked", 1, 1)
                 self._parsed[key] = (source, None, problem)
@@ -73,7 +76,7 @@ class Workspace:
         if not module or module.startswith("policy-extras.") or module == "kumo":
             return None
         relative = Path(*module.split("."))
-        origin = Path(from_file)
+        origin = self._real_paths.get(from_file) or Path(from_file)
         bases = [policy_root(origin, self.settings), real_path(origin).parent]
         for base in bases:
             for candidate in (base / relative.with_suffix(".lua"), base / relative / "init.lua"):

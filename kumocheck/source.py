@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ import attrs
 
 #: Larger files are refused with a diagnostic instead of being parsed.
 MAX_SOURCE_BYTES = 8 * 1024 * 1024
+_LINE_BREAK = re.compile(r"\r\n|\n\r|\r|\n")
 
 
 class SourceError(Exception):
@@ -46,7 +48,13 @@ class SourceFile:
 
     @property
     def lines(self) -> list[str]:
-        return self.text.splitlines()
+        """The lines as Lua counts them (\\n, \\r, \\r\\n, \\n\\r), not as `str.splitlines`,
+        which also breaks at form feeds, \\x1c-\\x1e, \\x85 and U+2028/9 (a form feed in a
+        comment would move every later suppression comment to the wrong line)."""
+        lines = _LINE_BREAK.split(self.text)
+        if lines[-1] == "":
+            lines.pop()  # like splitlines: no empty line after a final line break
+        return lines
 
 
 def decode_source(path: str, data: bytes) -> SourceFile:

@@ -150,6 +150,7 @@ class _DeepWorker:
                 sys.setrecursionlimit(old_limit)
                 self._jobs.task_done()
                 _wake(done)
+                del func, done  # the finished job (and what its closure holds) must not outlive it
 
     def run(self, func: Callable[[], T]) -> T:
         if threading.current_thread() is self._thread:

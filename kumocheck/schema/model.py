@@ -158,6 +158,7 @@ class ForeignObject:
     required: tuple[str, ...] = ()
     nested: dict[str, str] = attrs.Factory(dict)  # key -> object name of each list element
     types: dict[str, TypeRef] = attrs.Factory(dict)  # value types of the keys that are modelled
+    struct: str = ""  # the Rust struct it decodes into (a [structs.X] entry when one exists)
 
 
 @attrs.frozen
@@ -447,6 +448,7 @@ def load_schema() -> Schema:
                 tuple(data.get("required", ())),
                 dict(data.get("nested", {})),
                 {key: TypeRef.parse(text) for key, text in data.get("types", {}).items()},
+                data.get("struct", ""),
             )
             for name, data in egress.get("objects", {}).items()
         )

@@ -8,7 +8,9 @@ pytest.importorskip("pygls", reason="pygls is not installed (pip install kumoche
 
 from lsprotocol.types import Position, PositionEncodingKind  # noqa: E402
 
-from kumocheck.server.lsp import from_lsp_position, hover_at, split_lines, to_lsp_position  # noqa: E402
+from kumocheck.schema.model import load_schema  # noqa: E402
+from kumocheck.server.documents import from_lsp_position, split_lines, to_lsp_position  # noqa: E402
+from kumocheck.server.hover import hover_at  # noqa: E402
 
 LINES = split_lines("-- é\r\nx = '🚀é' .. y\n")
 
@@ -31,9 +33,15 @@ def test_lines_follow_lua_not_str_splitlines() -> None:
 
 
 def test_hover_targets() -> None:
-    lines = split_lines("kumo.on('get_queue_config', f)\nx = { retry_interval = '1m', ['max_age'] = 1 }\nif retry_interval == 1 then end\n")
-    assert hover_at(lines, 1, 12)[0].startswith("**get_queue_config(")
-    assert hover_at(lines, 2, 8)[0].startswith("**retry_interval** · `QueueConfig`")
-    assert hover_at(lines, 2, lines[1].index("max_age") + 2)[0].startswith("**max_age**")
-    assert hover_at(lines, 3, 5) is None  # a comparison, not a key
-    assert hover_at(lines, 9, 1) is None
+    text = "kumo.on('get_queue_config', f)\nx = { retry_interval = '1m', ['max_age'] = 1 }\nif retry_interval == 1 then end\n"
+    second, third = text.index("x = {"), text.index("if ")
+
+    def hover(offset: int) -> str | None:
+        found = hover_at(load_schema(), text, offset)
+        return found[0] if found else None
+
+    assert hover(11).startswith("**get_queue_config(")
+    assert hover(second + 7).startswith("**retry_interval** · `QueueConfig`")
+    assert hover(text.index("max_age") + 1).startswith("**max_age**")
+    assert hover(third + 4) is None  # a comparison, not a key
+    assert hover(len(text)) is None
