@@ -55,3 +55,36 @@ def test_queue_config_schema_with_taplo(queue_schema, tmp_path):
 def test_unknown_struct_is_a_usage_error(tmp_path, capsys):
     assert main(["schemas", str(tmp_path), "--struct", "NoSuchStruct"]) == 2
     assert "no such struct" in capsys.readouterr().err
+
+
+CLEAN = __import__("pathlib").Path(__file__).parent / "policies" / "data_helpers_clean"
+KIND_FILES = {
+    "shaping": ["shaping.toml", "traffic/automation_rules.toml"],
+    "sources": ["sources.toml"],
+    "queues": ["queues.toml"],
+    "listener-domains": ["listener_domains.toml"],
+    "dkim": ["dkim_data.toml"],
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_FILES))
+def test_data_kind_schemas_accept_clean_data_the_checker_accepts(tmp_path, kind):
+    """Each kind's schema accepts the clean fixture files (which the checker passes), so
+    the editor never cries wolf where `kumocheck check` is silent."""
+    jsonschema = pytest.importorskip("jsonschema")
+    assert main(["schemas", str(tmp_path)]) == 0
+    document = json.loads((tmp_path / f"{kind}.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(document)
+    validator = jsonschema.Draft7Validator(document)
+    for name in KIND_FILES[kind]:
+        data = tomllib.loads((CLEAN / name).read_text(encoding="utf-8"))
+        assert [e.message for e in validator.iter_errors(data)] == [], name
+
+
+def test_shaping_schema_rejects_a_wrong_value(tmp_path):
+    jsonschema = pytest.importorskip("jsonschema")
+    assert main(["schemas", str(tmp_path)]) == 0
+    document = json.loads((tmp_path / "shaping.schema.json").read_text(encoding="utf-8"))
+    wrong = tomllib.loads('["gmail.com"]\nmax_deliveries_per_connection = "lots"\n')
+    errors = list(jsonschema.Draft7Validator(document).iter_errors(wrong))
+    assert errors and "'lots' is not of type 'integer'" in errors[0].message

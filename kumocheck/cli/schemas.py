@@ -21,7 +21,7 @@ def run_schemas(args) -> int:
     from kumocheck.schema.model import load_schema
 
     schema = load_schema()
-    wanted = {kind: root for kind, root in data_file_roots().items() if root in schema.structs}
+    wanted = {kind: root for kind, root in data_file_roots(schema).items() if root in schema.structs}
     for name in args.struct or ():
         if name not in schema.structs:
             raise UsageError(f"--struct {name}: no such struct in rules/")
@@ -36,5 +36,5 @@ def run_schemas(args) -> int:
     except OSError as exc:
         raise UsageError(f"{args.directory}: {exc.strerror or exc}") from None
     if not wanted:
-        print("kumocheck: warning: no data-file kind has a root struct in rules/data_files.toml yet", file=sys.stderr)
+        print("kumocheck: warning: no data-file kind has a root struct in rules/policy_extras.toml", file=sys.stderr)
     return 0

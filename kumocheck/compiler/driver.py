@@ -216,13 +216,22 @@ def _lua_line(source: str, py_line: int | None) -> int | None:
 
 
 def check_policy(path: Path, root: Path | None = None) -> list:
-    """The checker's error diagnostics for the policy (empty when it may be compiled)."""
+    """The checker's error diagnostics in the policy's Lua files (empty when it may be compiled).
+
+    Findings in the data files its helpers load do not refuse the policy: the compiled
+    module reads those files at run time as kumod does, so the queues they break raise
+    there, which is what `resolve`, `explain`, `diff` and `test` then show."""
     from kumocheck.config import Settings
+    from kumocheck.data_policy import is_data_name
     from kumocheck.project import check_sources, policy_files
 
     settings = Settings(policy_root=root) if root is not None else Settings()
     report = check_sources(policy_files(path, settings), settings)  # its modules too
-    errors = [d for d in report.diagnostics if getattr(d.severity, "value", d.severity) == "error"]
+    errors = [
+        d
+        for d in report.diagnostics
+        if getattr(d.severity, "value", d.severity) == "error" and not is_data_name(Path(d.path))
+    ]
     if report.errors and not errors:
         raise CompileError("; ".join(report.errors), None, path.name)
     return errors

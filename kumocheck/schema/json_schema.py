@@ -1,26 +1,22 @@
 """JSON Schema (draft-07, what taplo / Even Better TOML read) generated from rules/ structs.
 
 Generic over StructSpec / FieldSpec / EnumSpec / UnionSpec: the data-file kinds map to
-their root structs in rules/data_files.toml. Unknown scalar kinds accept anything, so a
+their root structs in rules/policy_extras.toml (`[data_kinds.<kind>] root = ...`). Unknown scalar kinds accept anything, so a
 schema never rejects what kumod accepts (never cry wolf in the editor either).
 """
 
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
-from kumocheck.files import rules_dir
 from kumocheck.schema.model import INTEGER_RANGES, Schema, StructSpec, TypeRef
 
-_STRINGS = {"string", "throttle", "socket_addr", "mx_name", "url"}
+_STRINGS = {"string", "throttle", "socket_addr", "mx_name", "url", "cidr", "ip_addr", "host_port", "fancy_regex", "rust_regex"}
 
 
-def data_file_roots() -> dict[str, str]:
+def data_file_roots(schema: Schema) -> dict[str, str]:
     """Data-file kind (shaping, sources, ...) -> the struct its root table is."""
-    path = rules_dir() / "data_files.toml"
-    data = tomllib.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
-    return dict(data.get("data-file-roots", {}))
+    return {name: kind.root for name, kind in schema.extras.kinds.items()}
 
 
 def struct_schema(schema: Schema, root: str, title: str | None = None) -> dict[str, Any]:
@@ -53,7 +49,9 @@ def _struct(schema: Schema, spec: StructSpec, pending: list[str]) -> dict[str, A
     required = [n for n, f in spec.fields.items() if f.required]
     if required:
         out["required"] = required
-    if spec.unknown_keys == "error":
+    if spec.other_keys is not None:  # names as keys (domains, tenants): each holds this type
+        out["additionalProperties"] = _type(schema, spec.other_keys, pending)
+    elif spec.unknown_keys == "error":
         out["additionalProperties"] = False
     return out
 
@@ -65,6 +63,11 @@ def _type(schema: Schema, typ: TypeRef, pending: list[str]) -> dict[str, Any]:
         return {"$ref": f"#/definitions/{typ.name}"}
     if kind == "list" and typ.item is not None:
         return {"type": "array", "items": _type(schema, typ.item, pending)}
+    if kind == "map" and typ.item is not None:
+        return {"type": "object", "additionalProperties": _type(schema, typ.item, pending)}
+    if kind == "one_or_list" and typ.item is not None:
+        item = _type(schema, typ.item, pending)
+        return {"anyOf": [item, {"type": "array", "items": item}]}
     if kind == "enum" and typ.name in schema.enums:
         return {"enum": list(schema.enums[typ.name].variants)}
     if kind == "union" and typ.name in schema.unions:
@@ -74,6 +77,8 @@ def _type(schema: Schema, typ: TypeRef, pending: list[str]) -> dict[str, Any]:
         return {"type": "integer", "minimum": low, "maximum": high}
     if kind == "bool":
         return {"type": "boolean"}
+    if kind in ("f64", "number"):
+        return {"type": "number"}
     if kind == "duration":
         return {"type": ["string", "number"]}
     if kind in _STRINGS:
