@@ -234,3 +234,53 @@ def test_unused_suppression_respects_selection(tmp_path, capsys):
     assert _rules(capsys, str(path)) == ["unused-suppression"]
     assert _rules(capsys, "--ignore", "invalid-type", str(path)) == []  # the rule did not run
     assert _rules(capsys, "--select", "KC1", str(path)) == []
+
+
+# Data files: the same engine fixes keys and values in TOML, keeping comments and quoting.
+DATA_POLICY = """\
+local sources = require 'policy-extras.sources'
+local shaping = require 'policy-extras.shaping'
+sources:setup { '/opt/kumomta/etc/policy/sources.toml' }
+local shaper = shaping:setup_with_automation {
+  publish = { 'http://127.0.0.1:8008' },
+  subscribe = { 'http://127.0.0.1:8008' },
+  extra_files = { '/opt/kumomta/etc/policy/shaping.toml' },
+  no_default_files = true,
+}
+kumo.on('get_egress_path_config', shaper.get_egress_path_config)
+"""
+SOURCES_TOML = """\
+# egress sources, one per IP
+[source."ip-1"]
+source_adress = "10.0.0.1"   # the typo kumod would reject
+ehlo_domain = 'mta1.example.com'
+
+[pool."bulk"]
+[pool."bulk"."ip-1"]
+weight = 2
+"""
+SHAPING_TOML = """\
+["gmail.com"]
+max_deliveries_per_conection = 50
+connection_limit = 5
+idle_timeout = "1 minuets"  # no clear guess: left reported
+"""
+
+
+def test_fix_data_files_in_place_keeps_layout_and_is_idempotent(tmp_path, capsys):
+    from kumocheck.parse.data import read_data
+    from kumocheck.source import read_source
+
+    (tmp_path / "init.lua").write_text(DATA_POLICY, encoding="utf-8")
+    (tmp_path / "sources.toml").write_text(SOURCES_TOML, encoding="utf-8")
+    (tmp_path / "shaping.toml").write_text(SHAPING_TOML, encoding="utf-8")
+    assert main(["check", "--isolated", "--no-cache", "--fix", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert (tmp_path / "sources.toml").read_text(encoding="utf-8") == SOURCES_TOML.replace("source_adress", "source_address")
+    assert (tmp_path / "shaping.toml").read_text(encoding="utf-8") == SHAPING_TOML.replace(
+        "max_deliveries_per_conection", "max_deliveries_per_connection"
+    )
+    assert "1 minuets" in out and "source_adress" not in out  # what remains is reported
+    for name in ("sources.toml", "shaping.toml"):
+        read_data(read_source(tmp_path / name), "toml")  # still valid TOML
+    assert main(["check", "--isolated", "--no-cache", "--diff", str(tmp_path)]) == 0  # nothing left to fix

@@ -88,3 +88,24 @@ def test_shaping_schema_rejects_a_wrong_value(tmp_path):
     wrong = tomllib.loads('["gmail.com"]\nmax_deliveries_per_connection = "lots"\n')
     errors = list(jsonschema.Draft7Validator(document).iter_errors(wrong))
     assert errors and "'lots' is not of type 'integer'" in errors[0].message
+
+
+def test_data_kind_schemas_with_taplo(tmp_path):
+    """taplo itself (the engine of Even Better TOML) accepts the clean shaping and sources
+    files against their schemas and rejects a misspelled key and a wrong value type."""
+    taplo = shutil.which("taplo")
+    if taplo is None:
+        pytest.skip("taplo is not installed (pip install taplo, or npm install @taplo/cli)")
+    assert main(["schemas", str(tmp_path / "schemas")]) == 0
+    wrong = {
+        "shaping": '["gmail.com"]\nmax_deliveries_per_connection = "lots"\n',
+        "sources": '[source."ip-1"]\nsource_adress = "10.0.0.1"\n',
+    }
+    for kind, name in (("shaping", "shaping.toml"), ("sources", "sources.toml")):
+        schema = (tmp_path / "schemas" / f"{kind}.schema.json").as_uri()
+        clean = subprocess.run([taplo, "lint", "--schema", schema, str(CLEAN / name)], capture_output=True, text=True)
+        assert clean.returncode == 0, clean.stdout + clean.stderr
+        path = tmp_path / name
+        path.write_text(wrong[kind], encoding="utf-8")
+        bad = subprocess.run([taplo, "lint", "--schema", schema, str(path)], capture_output=True, text=True)
+        assert bad.returncode != 0, bad.stdout + bad.stderr

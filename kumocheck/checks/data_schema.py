@@ -12,9 +12,8 @@ from typing import Iterator
 
 import attrs
 
-from kumocheck.checks import CheckContext, Finding, file_of
+from kumocheck.checks import CheckContext, Finding, file_of, problem_fix
 from kumocheck.checks.data_tables import complete, loaded, tables
-from kumocheck.diagnostics import Fix
 from kumocheck.schema.model import TypeRef
 from kumocheck.schema.validate import Problem, nearest
 from kumocheck.schema.values import Const, TableValue
@@ -72,10 +71,10 @@ def as_finding(problem: Problem, default_file: str) -> Finding:
     rule = problem.rule
     if rule == "unknown-key" and problem.severity == "warning":
         rule = "ignored-setting"  # accepted by serde and dropped: not a rejection
-    fix = None
-    if problem.replacement is not None and span is not None:
-        fix = Fix(span, problem.replacement, f"Replace with {problem.replacement}")
-    return Finding(rule, file_of(span, default_file), span or Span.point(1, 1), problem.message, problem.help, problem.severity, fix)
+    return Finding(
+        rule, file_of(span, default_file), span or Span.point(1, 1), problem.message, problem.help, problem.severity,
+        problem_fix(problem),
+    )
 
 
 def _set_config_actions(context: CheckContext, table: TableValue, file: str) -> Iterator[Finding]:
