@@ -174,6 +174,8 @@ def str_rep(s: LuaValue = NOVALUE, n: LuaValue = NOVALUE, sep: LuaValue = NOVALU
 
 def str_byte(s: LuaValue = NOVALUE, i: LuaValue = NOVALUE, j: LuaValue = NOVALUE, *_: Any) -> tuple:
     """``string.byte(s [, i [, j]])``: the byte values as integers."""
+    if type(s) is bytes and type(i) is int and j is NOVALUE and 0 < i <= len(s):
+        return (s[i - 1],)  # s:byte(i) inside the string: the common case
     src = _check_str(s, 1, "byte")
     n = len(src)
     pi = opt_integer(i, 2, "byte", 1)
@@ -637,8 +639,31 @@ def _next_candidate(pat: _Pattern, src: bytes, pos: int) -> int:
 _SPECIALS = _re.compile(rb"[\^$*+?.(\[%-]")
 
 
+_DIRECT: dict[bytes, Any] = {}  # whole pattern -> (regex, anchored) or False (exact matcher)
+
+
+def _direct(p: bytes) -> Any:
+    entry = _DIRECT.get(p)
+    if entry is None:
+        if len(_DIRECT) >= 1024:
+            _DIRECT.clear()
+        anchor = p[:1] == b"^"
+        regex = _get_pattern(p[1:] if anchor else p).regex
+        entry = _DIRECT[p] = (regex, anchor) if regex is not None else False
+    return entry
+
+
 def _find_aux(find: bool, fname: str, s: LuaValue, p: LuaValue, init: LuaValue,
               plain: LuaValue) -> tuple:
+    if init is NOVALUE and plain is NOVALUE and type(s) is bytes and type(p) is bytes:
+        direct = _direct(p)  # the common call: a string, a pattern and nothing else
+        if direct is not False:
+            m = direct[0].match(s) if direct[1] else direct[0].search(s)
+            if m is None:
+                return (None,)
+            if find:
+                return (m.start() + 1, m.end()) + m.groups()
+            return m.groups() or (m.group(0),)
     src = s if type(s) is bytes else _check_str(s, 1, fname)
     pat = p if type(p) is bytes else _check_str(p, 2, fname)
     ls = len(src)

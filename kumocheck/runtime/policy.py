@@ -482,7 +482,7 @@ class Policy:
     def fire(self, event: str, *args: Any) -> tuple:
         """Fire an event like kumod: the chain rule for multiple events; the values returned."""
         handlers = self.handlers.get(event, [])
-        args = tuple(_lua_arg(a) for a in args)
+        args = tuple([a.encode("utf-8", "surrogateescape") if isinstance(a, str) else a for a in args])  # _lua_arg
         previous = self.current_event
         self.current_event = event
         try:
