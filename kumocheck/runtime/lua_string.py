@@ -869,14 +869,9 @@ def str_gsub(s: LuaValue = NOVALUE, p: LuaValue = NOVALUE, repl: LuaValue = NOVA
             else:
                 value = repl.get(_get_capture(ms, 0, pos, e))
             if value is not None and value is not False:
-                tv = type(value)
-                if tv is int or tv is float:
-                    value = tostring_number(value)
-                elif tv is not bytes:
-                    raise LuaError(f"invalid replacement value (a {type_name(value)})")
                 if pos > copied:
                     out.append(src[copied:pos])
-                out.append(value)
+                out.append(_replacement(value))
                 copied = e
                 changed = True
             pos = lastmatch = e
@@ -886,6 +881,20 @@ def str_gsub(s: LuaValue = NOVALUE, p: LuaValue = NOVALUE, repl: LuaValue = NOVA
             break
         if anchor:
             break
+    return _gsub_result(src, out, copied, changed, count)
+
+
+def _replacement(value: Any) -> bytes:
+    """A true replacement value as a string (numbers converted), or lstrlib.c's error."""
+    tv = type(value)
+    if tv is bytes:
+        return value
+    if tv is int or tv is float:
+        return tostring_number(value)
+    raise LuaError(f"invalid replacement value (a {type_name(value)})")
+
+
+def _gsub_result(src: bytes, out: list[bytes], copied: int, changed: bool, count: int) -> tuple:
     if not changed:
         return (src, count)
     out.append(src[copied:])
@@ -923,23 +932,15 @@ def _gsub_regex(src: bytes, regex: Any, anchor: bool, max_s: int, parts: list | 
         else:
             value = repl.get(m.group(1) if m.re.groups else m.group(0))
         if value is not None and value is not False:
-            tv = type(value)
-            if tv is int or tv is float:
-                value = tostring_number(value)
-            elif tv is not bytes:
-                raise LuaError(f"invalid replacement value (a {type_name(value)})")
             if s > copied:
                 out.append(src[copied:s])
-            out.append(value)
+            out.append(_replacement(value))
             copied = e
             changed = True
         pos = lastmatch = e
         if anchor:
             break
-    if not changed:
-        return (src, count)
-    out.append(src[copied:])
-    return (b"".join(out), count)
+    return _gsub_result(src, out, copied, changed, count)
 
 
 # ---------------------------------------------------------------------------
