@@ -52,6 +52,10 @@ BASE_FUNCTIONS = (
     "type", "tostring", "tonumber", "select", "pairs", "ipairs", "next", "error", "assert",
     "pcall", "xpcall", "rawget", "rawset", "rawequal", "rawlen", "print", "require",
 )
+#: string functions whose first result is always a string
+_STRING_RESULTS = frozenset(("lower", "upper", "rep", "reverse", "format", "sub", "char"))
+#: longest argument code `s:name(args)` repeats in its string fast path and generic path
+_MAX_DUPLICATED_ARGS = 240
 UNSUPPORTED_GLOBALS = {
     "setmetatable": "metatables", "getmetatable": "metatables", "load": "load()", "loadstring": "loadstring()",
     "dofile": "dofile()", "loadfile": "loadfile()", "collectgarbage": "collectgarbage()",
@@ -924,6 +928,9 @@ class CodeGenerator:
         if isinstance(node, A.Invoke):
             receiver = self.expr(node.source)
             args = self.arglist(node.args)
+            method = self.static.get(f"string.{node.func.id}")
+            if method is not None and len(args) <= _MAX_DUPLICATED_ARGS:
+                return self.string_method(node, receiver, method, args)
             variable = self.variable_name(node.source)
             if variable is not None:
                 return f"Invoke_n({variable!r}, {receiver}, {_bytes(node.func.id)}{', ' + args if args else ''})"
@@ -938,6 +945,25 @@ class CodeGenerator:
         if hoisted is not None:
             return hoisted
         return f"{self.callee(func)}({args})"
+
+    def string_method(self, node: A.Invoke, receiver: str, method: str, args: str) -> str:
+        """`s:name(args)` where `string.name` is never reassigned: a string receiver calls the
+        library function directly (what Lua finds through the string metatable), any other
+        receiver takes the generic path. The receiver is evaluated once, before the arguments
+        (which appear in both branches, hence their length limit)."""
+        rest = f", {args}" if args else ""
+        if isinstance(node.source, A.String):
+            return f"{method}({receiver}{rest})"
+        if not receiver.isidentifier():
+            value = self.temp()
+            test, receiver = f"({value} := {receiver})", value
+        else:
+            test = receiver
+        variable = self.variable_name(node.source)
+        name = _bytes(node.func.id)
+        generic = f"Invoke_n({variable!r}, {receiver}, {name}{rest})" if variable is not None else (
+            f"Invoke({receiver}, {name}{rest})")
+        return f"({method}({receiver}{rest}) if type({test}) is bytes else {generic})"
 
     def callee(self, func: Any) -> str:
         code = self.expr(func)
@@ -1007,9 +1033,30 @@ class CodeGenerator:
             operands.append(current.left)
             current = current.right
         operands.append(current)
+        if all(self.proven_string(o) for o in operands):  # bytes only: Python's own `+`
+            return "(" + " + ".join(self.expr(o) for o in operands) + ")"
         if len(operands) == 2:
             return f"Concat({self.expr(operands[0])}, {self.expr(operands[1])})"
         return "Concat_n(" + ", ".join(self.expr(o) for o in operands) + ")"
+
+    def proven_string(self, node: Any) -> bool:
+        """`node` always evaluates to a Lua string (or raises): a literal, a `..`, or a
+        string-returning `string.*` function never reassigned, called on a proven string."""
+        if isinstance(node, (A.String, A.Concat)):
+            return True
+        if isinstance(node, A.Invoke):
+            return (node.func.id in _STRING_RESULTS and f"string.{node.func.id}" in self.static
+                    and self.proven_string(node.source))
+        if isinstance(node, A.Call):
+            func = node.func
+            return (
+                isinstance(func, A.Index) and func.notation == A.IndexNotation.DOT
+                and isinstance(func.value, A.Name) and func.value.id == "string"
+                and self.info.var_of.get(id(func.value)) is None
+                and isinstance(func.idx, A.Name) and func.idx.id in _STRING_RESULTS
+                and f"string.{func.idx.id}" in self.static
+            )
+        return False
 
     def expr_EqToOp(self, node: Any) -> str:
         return self.equality(node.left, node.right, negate=False)
@@ -1032,7 +1079,7 @@ class CodeGenerator:
             return f"({a} {identity} None)"
         if isinstance(left, A.Nil):
             return f"({b} {identity} None)"
-        if isinstance(left, A.String) or isinstance(right, A.String):
+        if self.proven_string(left) or self.proven_string(right):  # bytes equal only equal bytes
             return f"({a} {'!=' if negate else '=='} {b})"
         if isinstance(right, (A.TrueExpr, A.FalseExpr)):
             return f"({a} {identity} {b})"

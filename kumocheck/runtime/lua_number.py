@@ -593,6 +593,9 @@ def _shift_left(x: int, y: int) -> int:
 
 def shl(a: LuaValue, b: LuaValue) -> int:
     """Lua ``a << b`` (logical shift; shifts of 64 or more give 0)."""
+    if type(a) is int and type(b) is int and 0 <= b < 64:
+        r = a << b
+        return r if MININTEGER <= r <= MAXINTEGER else wrap_int(r)
     if type(a) is not int or type(b) is not int:
         a, b = _bit_slow(a, b)
     return _shift_left(a, b)

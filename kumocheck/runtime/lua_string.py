@@ -18,6 +18,10 @@ import struct as _struct
 from typing import Any, Callable
 
 from kumocheck.runtime.errors import LuaError
+from kumocheck.runtime.lua_regex import (
+    _BACKREF, _BALANCE, _CLOSE, _END, _FAIL, _FRONTIER, _LIT, _MINUS, _ONE, _OPEN, _OPT, _PLUS, _POSCAP,
+    _SINGLE, _STAR, expand as _regex_expand, translate as _translate,
+)
 from kumocheck.runtime.lua_number import (
     MININTEGER,
     NOVALUE,
@@ -170,6 +174,8 @@ def str_rep(s: LuaValue = NOVALUE, n: LuaValue = NOVALUE, sep: LuaValue = NOVALU
 
 def str_byte(s: LuaValue = NOVALUE, i: LuaValue = NOVALUE, j: LuaValue = NOVALUE, *_: Any) -> tuple:
     """``string.byte(s [, i [, j]])``: the byte values as integers."""
+    if type(s) is bytes and type(i) is int and j is NOVALUE and 0 < i <= len(s):
+        return (s[i - 1],)  # s:byte(i) inside the string: the common case
     src = _check_str(s, 1, "byte")
     n = len(src)
     pi = opt_integer(i, 2, "byte", 1)
@@ -298,10 +304,6 @@ def _table_regex(table: bytes) -> "_re.Pattern[bytes] | None":
 # Pattern compilation
 # ---------------------------------------------------------------------------
 
-# item kinds
-_LIT, _SINGLE, _OPEN, _POSCAP, _CLOSE, _END, _BALANCE, _FRONTIER, _BACKREF, _FAIL = range(10)
-# single-item suffixes
-_ONE, _STAR, _PLUS, _MINUS, _OPT = range(5)
 _SUFFIXES = {42: _STAR, 43: _PLUS, 45: _MINUS, 63: _OPT}
 
 
@@ -312,10 +314,11 @@ class _Pattern:
     item: like lstrlib.c, the error is raised only if matching reaches it.
     """
 
-    __slots__ = ("items", "skip_lit", "skip_re")
+    __slots__ = ("items", "skip_lit", "skip_re", "regex")
 
     def __init__(self, items: list[tuple]) -> None:
         self.items = items
+        self.regex = _translate(items)  # an equivalent Python regex, when provably identical
         self.skip_lit: bytes | None = None  # first item is this literal
         self.skip_re: Any = None  # first item is a single needing one such byte
         if items:
@@ -636,8 +639,31 @@ def _next_candidate(pat: _Pattern, src: bytes, pos: int) -> int:
 _SPECIALS = _re.compile(rb"[\^$*+?.(\[%-]")
 
 
+_DIRECT: dict[bytes, Any] = {}  # whole pattern -> (regex, anchored) or False (exact matcher)
+
+
+def _direct(p: bytes) -> Any:
+    entry = _DIRECT.get(p)
+    if entry is None:
+        if len(_DIRECT) >= 1024:
+            _DIRECT.clear()
+        anchor = p[:1] == b"^"
+        regex = _get_pattern(p[1:] if anchor else p).regex
+        entry = _DIRECT[p] = (regex, anchor) if regex is not None else False
+    return entry
+
+
 def _find_aux(find: bool, fname: str, s: LuaValue, p: LuaValue, init: LuaValue,
               plain: LuaValue) -> tuple:
+    if init is NOVALUE and plain is NOVALUE and type(s) is bytes and type(p) is bytes:
+        direct = _direct(p)  # the common call: a string, a pattern and nothing else
+        if direct is not False:
+            m = direct[0].match(s) if direct[1] else direct[0].search(s)
+            if m is None:
+                return (None,)
+            if find:
+                return (m.start() + 1, m.end()) + m.groups()
+            return m.groups() or (m.group(0),)
     src = s if type(s) is bytes else _check_str(s, 1, fname)
     pat = p if type(p) is bytes else _check_str(p, 2, fname)
     ls = len(src)
@@ -650,6 +676,14 @@ def _find_aux(find: bool, fname: str, s: LuaValue, p: LuaValue, init: LuaValue,
         return (k + 1, k + len(pat)) if k >= 0 else (None,)
     anchor = pat[:1] == b"^"
     compiled = _get_pattern(pat[1:] if anchor else pat)
+    regex = compiled.regex
+    if regex is not None:
+        m = regex.match(src, start) if anchor else regex.search(src, start)
+        if m is None:
+            return (None,)
+        if find:
+            return (m.start() + 1, m.end()) + m.groups()
+        return m.groups() or (m.group(0),)
     ms = _MatchState(src, compiled)
     skip = not anchor and (compiled.skip_lit is not None or compiled.skip_re is not None)
     s1 = start
@@ -806,6 +840,8 @@ def str_gsub(s: LuaValue = NOVALUE, p: LuaValue = NOVALUE, repl: LuaValue = NOVA
             raise type_error(3, "gsub", "string/function/table", repl)
     anchor = pat[:1] == b"^"
     compiled = _get_pattern(pat[1:] if anchor else pat)
+    if compiled.regex is not None:
+        return _gsub_regex(src, compiled.regex, anchor, max_s, parts, is_func, repl)
     ms = _MatchState(src, compiled)
     skip = not anchor and (compiled.skip_lit is not None or compiled.skip_re is not None)
     plain_repl = parts[0] if parts is not None and len(parts) == 1 and type(parts[0]) is bytes else None
@@ -833,14 +869,9 @@ def str_gsub(s: LuaValue = NOVALUE, p: LuaValue = NOVALUE, repl: LuaValue = NOVA
             else:
                 value = repl.get(_get_capture(ms, 0, pos, e))
             if value is not None and value is not False:
-                tv = type(value)
-                if tv is int or tv is float:
-                    value = tostring_number(value)
-                elif tv is not bytes:
-                    raise LuaError(f"invalid replacement value (a {type_name(value)})")
                 if pos > copied:
                     out.append(src[copied:pos])
-                out.append(value)
+                out.append(_replacement(value))
                 copied = e
                 changed = True
             pos = lastmatch = e
@@ -850,10 +881,66 @@ def str_gsub(s: LuaValue = NOVALUE, p: LuaValue = NOVALUE, repl: LuaValue = NOVA
             break
         if anchor:
             break
+    return _gsub_result(src, out, copied, changed, count)
+
+
+def _replacement(value: Any) -> bytes:
+    """A true replacement value as a string (numbers converted), or lstrlib.c's error."""
+    tv = type(value)
+    if tv is bytes:
+        return value
+    if tv is int or tv is float:
+        return tostring_number(value)
+    raise LuaError(f"invalid replacement value (a {type_name(value)})")
+
+
+def _gsub_result(src: bytes, out: list[bytes], copied: int, changed: bool, count: int) -> tuple:
     if not changed:
         return (src, count)
     out.append(src[copied:])
     return (b"".join(out), count)
+
+
+def _gsub_regex(src: bytes, regex: Any, anchor: bool, max_s: int, parts: list | None, is_func: bool,
+                repl: Any) -> tuple:
+    """str_gsub's loop over the matches of a translated pattern (same steps, same results)."""
+    srcl = len(src)
+    plain_repl = parts[0] if parts is not None and len(parts) == 1 and type(parts[0]) is bytes else None
+    out: list[bytes] = []
+    copied = 0
+    pos = 0
+    lastmatch = -1
+    count = 0
+    changed = False
+    while count < max_s:
+        m = regex.match(src, pos) if anchor else regex.search(src, pos)
+        if m is None:
+            break
+        s, e = m.span()
+        if e == lastmatch:  # an empty match right after the previous one: step over a byte
+            if s < srcl and not anchor:
+                pos = s + 1
+                continue
+            break
+        count += 1
+        if parts is not None:
+            value: Any = plain_repl if plain_repl is not None else (
+                _regex_expand(parts, m, _WHOLE, _BAD_ESCAPE) if parts else b"")
+        elif is_func:
+            res = repl(*(m.groups() or (m.group(0),)))
+            value = res[0] if res else None
+        else:
+            value = repl.get(m.group(1) if m.re.groups else m.group(0))
+        if value is not None and value is not False:
+            if s > copied:
+                out.append(src[copied:s])
+            out.append(_replacement(value))
+            copied = e
+            changed = True
+        pos = lastmatch = e
+        if anchor:
+            break
+    return _gsub_result(src, out, copied, changed, count)
 
 
 # ---------------------------------------------------------------------------

@@ -104,7 +104,7 @@ def index(obj: Any, key: Any) -> Any:
 def index_named(obj: Any, key: Any, variable: str) -> Any:
     """`obj[key]` where Lua names `obj` in errors (`local 'src'`, `field 'a'`...)."""
     if type(obj) is LuaTable:
-        return obj.get(key)
+        return obj.hash.get(key) if type(key) is bytes else obj.get(key)  # string keys live in the hash
     if type(obj) is bytes or type(obj) is QueueConfig or isinstance(obj, Userdata):
         return index(obj, key)
     raise LuaError(f"attempt to index a {_describe(obj)} value ({variable})".encode())
@@ -322,9 +322,9 @@ def _adjust(source: Iterator[tuple], count: int) -> Iterator[tuple]:
 
 def _ipairs(table: LuaTable) -> Iterator[tuple]:
     position = 1
-    get = table.get
     while True:
-        value = get(position)
+        arr = table.arr  # LuaTable.get for an int key, inlined
+        value = arr[position - 1] if position <= len(arr) else table.hash.get(position)
         if value is None:
             return
         yield position, value
@@ -482,7 +482,7 @@ class Policy:
     def fire(self, event: str, *args: Any) -> tuple:
         """Fire an event like kumod: the chain rule for multiple events; the values returned."""
         handlers = self.handlers.get(event, [])
-        args = tuple(_lua_arg(a) for a in args)
+        args = tuple([a.encode("utf-8", "surrogateescape") if isinstance(a, str) else a for a in args])  # _lua_arg
         previous = self.current_event
         self.current_event = event
         try:
