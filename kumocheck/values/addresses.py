@@ -230,6 +230,20 @@ def parse_resolved_addr(text: str) -> None:
     )
 
 
+def resolved_addr_form(text: str) -> str | None:
+    """Which syntax an ``{name=, addr=}`` entry's ``addr`` uses, for since-versions:
+    'ip' (a bare IP address, every release), 'bracketed' ('[10.0.0.1]', '[::1]'),
+    'unix' (an absolute path), 'port' (an IP socket address), or None when rejected."""
+    if _ip_kind(text):
+        return "ip"
+    host = _host_address(text)
+    if host == "unix":
+        return "unix"
+    if host:
+        return "bracketed"
+    return "port" if _socket_address_error(text) is None else None
+
+
 # ---------------------------------------------------------------------------
 # String mx_list entries (resolved when a dispatcher starts)
 

@@ -12,7 +12,7 @@ import ipaddress
 import pytest
 from hypothesis import given, strategies as st
 
-from kumocheck.values.addresses import AddressError, mx_string_problem, parse_resolved_addr, url_problem
+from kumocheck.values.addresses import AddressError, mx_string_problem, parse_resolved_addr, resolved_addr_form, url_problem
 
 # --- {name=, addr=} entries: HostOrSocketAddress ---------------------------------
 
@@ -297,3 +297,22 @@ def test_any_valid_non_special_scheme_is_absolute(scheme: str, rest: str) -> Non
 @given(st.from_regex(r"[0-9+.\-][A-Za-z0-9+.\-]{0,8}", fullmatch=True), st.text(max_size=10))
 def test_scheme_must_start_with_a_letter(head: str, rest: str) -> None:
     assert url_problem(f"{head}:{rest}") == "relative URL without a base"
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("10.0.0.1", "ip"),
+        ("::1", "ip"),
+        ("[10.0.0.1]", "bracketed"),
+        ("[2001:db8::1]", "bracketed"),
+        ("/var/run/smtp.sock", "unix"),
+        ("10.0.0.1:25", "port"),
+        ("[10.0.0.1]:25", "port"),
+        ("[::1]:2525", "port"),
+        ("mx.example.com", None),
+        ("10.0.0.1:99999", None),
+    ],
+)
+def test_resolved_addr_form(text: str, form: str | None) -> None:
+    assert resolved_addr_form(text) == form
