@@ -23,7 +23,7 @@ import attrs
 from kumocheck.schema.model import load_schema
 from kumocheck.schema.validate import Validator, path_text
 from kumocheck.schema.values import Const, Entry, Opaque, TableValue
-from kumocheck.values import humantime, throttle
+from kumocheck.values import addresses, humantime, throttle
 from kumocheck.runtime import provenance
 from kumocheck.runtime.errors import LuaError
 from kumocheck.runtime.table import NULL, LuaTable, from_python
@@ -188,14 +188,6 @@ def _canonical_addr(text: str) -> str:
     return f"{ipaddress.ip_address(host)}:{int(port)}"
 
 
-def _canonical_url(text: str) -> str:
-    scheme, sep, rest = text.partition("://")
-    if not sep:
-        return text
-    authority, slash, path = rest.partition("/")
-    return f"{scheme.lower()}://{authority.lower()}/{path}"
-
-
 def _struct_items(table, spec):
     """(field name, value) of a struct table, positional entries in field order."""
     positional = table.positional()
@@ -264,7 +256,7 @@ def _protocol(value, schema, validator) -> dict:
             return {"custom_lua": out}
         if variant == "Xfer":
             xfer = _struct_items(_nonnil(items, "xfer"), schema.structs["XferProtocol"])
-            return {"xfer": {"target": _canonical_url(_text(xfer["target"]))}}
+            return {"xfer": {"target": addresses.normalize_url(_text(xfer["target"]))}}
     raise ConfigError("protocol", "data did not match any variant of untagged enum DeliveryProto")
 
 

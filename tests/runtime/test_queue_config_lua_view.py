@@ -41,3 +41,8 @@ def test_nested_null_and_null_passed_back():
     assert type(proto) is LuaTable and proto.get(b"dir_mode") is NULL
     again = make_queue_config(LuaTable.build([(b"egress_pool", NULL), (b"max_age", b"1d")]))
     assert again.egress_pool is None and again.to_dict()["max_age"] == "1day"
+
+
+def test_xfer_target_prints_as_the_url_crate_serializes_it():
+    cfg = make_queue_config({"protocol": {"xfer": {"target": "HTTPS://Ops:S3cret@Relay.Example.NET:443?x=1"}}})
+    assert cfg.to_dict()["protocol"] == {"xfer": {"target": "https://Ops:S3cret@relay.example.net/?x=1"}}
