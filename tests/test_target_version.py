@@ -117,3 +117,32 @@ def test_string_limits_need_2025_01_23(check):
     # connection_limit was an integer (usize) until LimitSpec arrived in 2025.01.23
     assert rules_of(check(LIMIT_POLICY, target_version="2024.11.08")) == [(2, "requires-newer-kumomta")]
     assert rules_of(check(LIMIT_POLICY, target_version="2025.01.23")) == []
+
+
+ADDR_POLICY = """\
+kumo.on('get_queue_config', function(domain, tenant, campaign, routing_domain)
+  return kumo.make_queue_config {
+    protocol = { smtp = { mx_list = {
+      { name = 'mx1', addr = '10.0.0.1' },
+      { name = 'mx2', addr = '[2001:db8::2]' },
+      { name = 'relay', addr = '/var/run/relay.sock' },
+      { name = 'mx3', addr = '10.0.0.3:2525' },
+      { name = 'mx4', addr = '[::1]:2525' },
+    } } },
+  }
+end)
+"""
+
+
+def test_resolved_addr_forms_newer_than_target(check):
+    # addr was an IpAddr up to 2024.11.08, a HostAddress (brackets, unix paths) from
+    # 2025.01.23 and a HostOrSocketAddress (with a port) from 2025.10.06
+    assert rules_of(check(ADDR_POLICY, target_version="2024.11.08")) == [
+        (5, "requires-newer-kumomta"), (6, "requires-newer-kumomta"),
+        (7, "requires-newer-kumomta"), (8, "requires-newer-kumomta"),
+    ]
+    report = check(ADDR_POLICY, target_version="2025.05.06")
+    assert rules_of(report) == [(7, "requires-newer-kumomta"), (8, "requires-newer-kumomta")]
+    assert "a port" in report.diagnostics[0].message and "2025.10.06" in report.diagnostics[0].message
+    assert rules_of(check(ADDR_POLICY, target_version="2025.10.06")) == []
+    assert rules_of(check(ADDR_POLICY)) == []

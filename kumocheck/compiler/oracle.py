@@ -2,7 +2,8 @@
 
 The stub mirrors kumocheck.runtime.kumo: `kumo.on` collects handlers (single events
 refuse a second handler), `kumo.make_queue_config` calls the same Python validator and
-decoder (so only the Lua semantics differ between the two sides), the file loaders
+decoder (so only the Lua semantics differ between the two sides) and its result answers
+`cfg.field` and `pairs(cfg)` as kumod's userdata does (unset options are mlua's NULL), the file loaders
 parse for real, and every other KumoMTA function raises "not available offline".
 """
 
@@ -18,7 +19,7 @@ from kumocheck.runtime.errors import LuaError
 from kumocheck.runtime.extras import ExtrasSettings
 from kumocheck.runtime.kumo import PASSTHROUGH, _REAL, api_names
 from kumocheck.runtime.policy import MULTIPLE_EVENTS, queue_config_result
-from kumocheck.runtime.queue_config import QueueConfig, make_queue_config
+from kumocheck.runtime.queue_config import QueueConfig, lua_index, make_queue_config
 from kumocheck.runtime.queue_name import parse_queue_name
 from kumocheck.runtime.table import LuaTable
 
@@ -57,6 +58,12 @@ function kumo.on(name, f)
   list[#list + 1] = f
 end
 kumo.make_queue_config = function(t) return py.make_queue_config(t) end
+-- a QueueConfig is a Python object here; give Python objects kumod's __pairs for it
+debug.getmetatable(py.make_queue_config).__pairs = function(o)
+  local f, s, c = py.config_pairs(o)
+  if f == nil then return next, o, nil end
+  return f, s, c
+end
 package.loaded.kumo = kumo
 _G.kumo = kumo
 local function fire(name, ...)
@@ -112,7 +119,8 @@ class LupaPolicy:
         root = Path(root) if root is not None else path.resolve().parent
         self.settings = settings if settings is not None else ExtrasSettings(root)
         self.files = DataFiles(root, self.settings.data_paths)
-        self.lua = LuaRuntime(encoding=None, unpack_returned_tuples=True)
+        # cfg.field on a QueueConfig answers as kumod's __index does (unset options are NULL)
+        self.lua = LuaRuntime(encoding=None, unpack_returned_tuples=True, attribute_handlers=(self._getattr, None))
         lua = self.lua
         lua_type = self._lua_type = __import__("lupa.lua54", fromlist=["lua_type"]).lua_type
 
@@ -125,7 +133,13 @@ class LupaPolicy:
                 return self._to_lua(result[0]) if result else None
             return call
 
-        py = lua.table_from({b"make_queue_config": make})
+        def config_pairs(value=None):
+            if type(value) is not QueueConfig:
+                return None
+            step = value.lua_pairs()[0]
+            return (lambda *_: tuple(self._to_lua(v) for v in step()), None, None)
+
+        py = lua.table_from({b"make_queue_config": make, b"config_pairs": config_pairs})
         functions, modules = api_names()
         lua_functions = lua.table_from([name.encode() for name in functions if name not in _REAL])
         lua_modules = lua.table_from([
@@ -179,6 +193,11 @@ class LupaPolicy:
                 out[key] = self._to_lua(item)
             return out
         return value
+
+    def _getattr(self, obj: Any, name: Any) -> Any:
+        if type(obj) is QueueConfig:
+            return self._to_lua(lua_index(obj, name))
+        return getattr(obj, name.decode() if isinstance(name, bytes) else name)
 
     def _call(self, function, *args):
         from lupa.lua54 import LuaError as LupaError

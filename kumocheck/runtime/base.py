@@ -15,7 +15,7 @@ from typing import Any
 
 from kumocheck.runtime import lua_number as N
 from kumocheck.runtime.errors import LuaError
-from kumocheck.runtime.table import LuaTable
+from kumocheck.runtime.table import NULL, LuaTable
 
 __all__ = [
     "truth", "lua_type", "tostr", "LIB_BASE", "LIB_TABLE", "LIB_OS",
@@ -62,6 +62,8 @@ def tostr(value: Any) -> bytes:
         return b"table: 0x%014x" % id(value)
     if callable(value):
         return b"function: 0x%014x" % id(value)
+    if value is NULL:
+        return b"userdata: (nil)"  # a null light userdata: Lua's "%p" of NULL (glibc)
     return b"userdata: 0x%014x" % id(value)
 
 
@@ -106,7 +108,10 @@ def lua_next(table=None, key=None, *_):
 
 def b_pairs(table=None, *_):
     if type(table) is not LuaTable:
-        raise N.type_error(1, "pairs", "table", table)
+        metamethod = getattr(table, "lua_pairs", None)  # a userdata's __pairs (QueueConfig)
+        if metamethod is None:
+            raise N.type_error(1, "pairs", "table", table)
+        return metamethod()
     return (lua_next, table, None)
 
 

@@ -25,7 +25,7 @@ from kumocheck.runtime.extras_modules import build_modules
 from kumocheck.runtime.kumo import build_kumo
 from kumocheck.runtime.queue_config import ConfigError, QueueConfig, default_config, lua_index, make_queue_config
 from kumocheck.runtime.queue_name import parse_queue_name
-from kumocheck.runtime.table import LuaTable, Userdata
+from kumocheck.runtime.table import NULL, LuaTable, Userdata
 
 __all__ = [
     "Policy", "MULTIPLE_EVENTS", "NIL1", "POS", "LuaError", "LuaTable", "ConfigError", "QueueConfig",
@@ -105,7 +105,7 @@ def index_named(obj: Any, key: Any, variable: str) -> Any:
     """`obj[key]` where Lua names `obj` in errors (`local 'src'`, `field 'a'`...)."""
     if type(obj) is LuaTable:
         return obj.hash.get(key) if type(key) is bytes else obj.get(key)  # string keys live in the hash
-    if type(obj) is bytes or type(obj) is QueueConfig or isinstance(obj, Userdata):
+    if type(obj) is bytes or type(obj) is QueueConfig or (isinstance(obj, Userdata) and obj is not NULL):
         return index(obj, key)
     raise LuaError(f"attempt to index a {_describe(obj)} value ({variable})".encode())
 
@@ -155,7 +155,7 @@ def invoke_named(variable: str, obj: Any, name: bytes, *args: Any) -> tuple:
         method = STRING_TABLE.get(name)
     elif kind is LuaTable:
         method = obj.get(name)
-    elif kind is QueueConfig or isinstance(obj, Userdata):
+    elif kind is QueueConfig or (isinstance(obj, Userdata) and obj is not NULL):
         method = index(obj, name)
     else:
         raise LuaError(f"attempt to index a {_describe(obj)} value ({variable})".encode())

@@ -23,10 +23,10 @@ import attrs
 from kumocheck.schema.model import load_schema
 from kumocheck.schema.validate import Validator, path_text
 from kumocheck.schema.values import Const, Entry, Opaque, TableValue
-from kumocheck.values import humantime, throttle
+from kumocheck.values import addresses, humantime, throttle
 from kumocheck.runtime import provenance
 from kumocheck.runtime.errors import LuaError
-from kumocheck.runtime.table import LuaTable, from_python
+from kumocheck.runtime.table import NULL, LuaTable, from_python
 
 __all__ = ["ConfigError", "QueueConfig", "make_queue_config", "default_config", "to_json", "CONFIG_FIELDS"]
 
@@ -76,6 +76,16 @@ class QueueConfig:
     def same_as(self, other: "QueueConfig") -> bool:
         return isinstance(other, QueueConfig) and self._shape == other._shape
 
+    def lua_pairs(self) -> tuple:
+        """kumod's __pairs: the fields of `serde_json::to_value` (a BTreeMap, so sorted by
+        name), every one of them, unset options as NULL."""
+        items = iter(sorted((key.encode(), _materialize(value, NULL)) for key, value in self._shape.items()))
+
+        def step(*_: Any) -> tuple:
+            return next(items, (None, None))
+
+        return (step, None, None)
+
 
 def to_json(shape: dict) -> str:
     """`kumo.serde.json_encode_pretty` of the shape: sorted keys (serde_json's BTreeMap)."""
@@ -94,8 +104,8 @@ def _to_schema_value(value: Any, depth: int = 0):
             entries.append(Entry(Const(key) if not isinstance(key, LuaTable) else Opaque("table"),
                                  _to_schema_value(item, depth + 1)))
         return TableValue(entries, array_meta=value.array_meta)
-    if value is None or isinstance(value, (bool, int, float, bytes)):
-        return Const(value)
+    if value is None or value is NULL or isinstance(value, (bool, int, float, bytes)):
+        return Const(None if value is NULL else value)  # serde reads mlua's NULL as a unit/None
     if isinstance(value, QueueConfig):
         return _to_schema_value(_materialize(value._shape), depth)
     if callable(value):
@@ -103,16 +113,20 @@ def _to_schema_value(value: Any, depth: int = 0):
     return Opaque(type(value).__name__)
 
 
-def _materialize(shape: Any) -> Any:
-    """A config userdata read back through __pairs: nulls dropped, lists without array meta."""
+def _materialize(shape: Any, null: Any = None) -> Any:
+    """A serialized config field as a Lua value: None becomes `null` (kumod's mlua
+    serializer gives NULL; passed back into make_queue_config it is the same as absent)."""
+    if shape is None:
+        return null
     if isinstance(shape, dict):
         table = LuaTable()
         for key, value in shape.items():
-            if value is not None:
-                table.set(key.encode(), _materialize(value))
+            item = _materialize(value, null)
+            if item is not None:
+                table.set(key.encode(), item)
         return table
     if isinstance(shape, list):
-        return LuaTable.from_list([_materialize(v) for v in shape])
+        return LuaTable.from_list([_materialize(v, null) for v in shape])
     if isinstance(shape, str):
         return shape.encode()
     return shape
@@ -172,14 +186,6 @@ def _canonical_addr(text: str) -> str:
         ip = ipaddress.ip_address(host[1:-1])
         return f"[{ip}]:{int(port)}" if ip.version == 6 else f"{ip}:{int(port)}"
     return f"{ipaddress.ip_address(host)}:{int(port)}"
-
-
-def _canonical_url(text: str) -> str:
-    scheme, sep, rest = text.partition("://")
-    if not sep:
-        return text
-    authority, slash, path = rest.partition("/")
-    return f"{scheme.lower()}://{authority.lower()}/{path}"
 
 
 def _struct_items(table, spec):
@@ -250,7 +256,7 @@ def _protocol(value, schema, validator) -> dict:
             return {"custom_lua": out}
         if variant == "Xfer":
             xfer = _struct_items(_nonnil(items, "xfer"), schema.structs["XferProtocol"])
-            return {"xfer": {"target": _canonical_url(_text(xfer["target"]))}}
+            return {"xfer": {"target": addresses.normalize_url(_text(xfer["target"]))}}
     raise ConfigError("protocol", "data did not match any variant of untagged enum DeliveryProto")
 
 
@@ -408,8 +414,11 @@ def default_config() -> QueueConfig:
 
 
 def lua_index(config: QueueConfig, key: Any) -> Any:
-    """`cfg[key]` on the config userdata: the field re-serialized (null is absent)."""
+    """`cfg[key]` on the config userdata (kumod's __index: `lua.to_value(this)[key]`):
+    the field re-serialized, an unset option as NULL (truthy), an unknown key as nil."""
     if not isinstance(key, bytes):
         return None
-    value = config._shape.get(key.decode("utf-8", "replace"))
-    return _materialize(value) if value is not None else None
+    name = key.decode("utf-8", "replace")
+    if name not in config._shape:
+        return None
+    return _materialize(config._shape[name], NULL)

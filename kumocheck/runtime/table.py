@@ -22,7 +22,7 @@ from typing import Any, Iterator
 from kumocheck.runtime.errors import LuaError
 from kumocheck.runtime.lua_number import wrap_int
 
-__all__ = ["LuaTable", "normalize_key", "from_python"]
+__all__ = ["LuaTable", "normalize_key", "from_python", "Userdata", "LuaNull", "NULL"]
 
 
 class _BoolKey:
@@ -266,3 +266,23 @@ class Userdata:
 
     def lua_index(self, key: Any) -> Any:
         return None
+
+
+class LuaNull(Userdata):
+    """mlua's ``Value::NULL``, a null light userdata: what kumod's serde hands Lua for a
+    Rust ``None`` (an unset optional QueueConfig field). Truthy, of type 'userdata',
+    equal only to itself, and not indexable."""
+
+    __slots__ = ()
+
+    def lua_index(self, key: Any) -> Any:
+        raise LuaError(b"attempt to index a userdata value")
+
+    def __repr__(self) -> str:
+        return "NULL"
+
+    def __str__(self) -> str:  # lupa's __tostring in the verify oracle
+        return "userdata: (nil)"
+
+
+NULL = LuaNull()

@@ -125,6 +125,8 @@ class ScalarChecks:
         elif kind in STRING_KINDS:
             if kind == "host_port":
                 yield from self._host_name_version(value, text, path)
+            if kind == "socket_addr":
+                yield from self._resolved_addr_version(value, text, path)
             since = self.schema.syntax_since.get("limit", {}).get("string") if kind == "limit" else None
             if newer_than(since, self.target_version):
                 yield Problem(
@@ -158,6 +160,22 @@ class ScalarChecks:
                     path,
                     help=REGEX_HELP[kind],
                 )
+
+    def _resolved_addr_version(self, value: Const, text: str, path: Path) -> Iterator[Problem]:
+        """An mx_list ``addr`` form newer than target-version: older kumod takes a bare IP only."""
+        form = addresses.resolved_addr_form(text)
+        since = self.schema.syntax_since.get("socket_addr", {}).get(form or "")
+        if newer_than(since, self.target_version):
+            label = {"bracketed": "an address in brackets", "unix": "a unix socket path", "port": "a port"}[form]
+            older = "a bare IP address only" if form != "port" else "an IP address or unix path without a port"
+            yield Problem(
+                "requires-newer-kumomta",
+                f"`{path_text(path)}` ({lua_repr(value.value)}) uses {label}, which needs KumoMTA "
+                f"{since.split('-')[0]} or later (target-version is {self.target_version}): older releases take {older}",
+                value.origin,
+                path,
+                help="raise target-version after upgrading KumoMTA, or write the address in the older form",
+            )
 
     def _host_name_version(self, value: Const, text: str, path: Path) -> Iterator[Problem]:
         """A DNS name where older kumod takes only an IP socket address (proxy servers)."""

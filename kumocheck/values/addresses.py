@@ -7,12 +7,15 @@
 * ``mx_string_problem`` follows what kumod does with a string entry at
   delivery time (``MxListEntry::resolve_into``, ``has_colon_port`` and
   ``resolve_a_or_aaaa`` in ``crates/dns-resolver``).
-* ``url_problem`` approximates the ``url`` crate (WHATWG) for ``xfer.target``.
+* ``url_problem`` approximates the ``url`` crate (WHATWG) for ``xfer.target``, and
+  ``normalize_url`` its serialization.
 """
 
 from __future__ import annotations
 
-__all__ = ["AddressError", "parse_resolved_addr", "mx_string_problem", "url_problem"]
+import ipaddress
+
+__all__ = ["AddressError", "parse_resolved_addr", "resolved_addr_form", "mx_string_problem", "url_problem", "normalize_url"]
 
 _SUN_PATH_LEN = 108  # Linux sockaddr_un.sun_path
 
@@ -230,6 +233,20 @@ def parse_resolved_addr(text: str) -> None:
     )
 
 
+def resolved_addr_form(text: str) -> str | None:
+    """Which syntax an ``{name=, addr=}`` entry's ``addr`` uses, for since-versions:
+    'ip' (a bare IP address, every release), 'bracketed' ('[10.0.0.1]', '[::1]'),
+    'unix' (an absolute path), 'port' (an IP socket address), or None when rejected."""
+    if _ip_kind(text):
+        return "ip"
+    host = _host_address(text)
+    if host == "unix":
+        return "unix"
+    if host:
+        return "bracketed"
+    return "port" if _socket_address_error(text) is None else None
+
+
 # ---------------------------------------------------------------------------
 # String mx_list entries (resolved when a dispatcher starts)
 
@@ -405,6 +422,103 @@ def _whatwg_ipv4_ok(host: str) -> bool:
     if any(n > 255 for n in numbers[:-1]):  # type: ignore[operator]
         return False
     return numbers[-1] < 256 ** (5 - len(numbers))  # type: ignore[operator]
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443, "ws": 80, "wss": 443, "ftp": 21}
+_PATH_ENCODE = frozenset(' "<>`#?{}')
+_QUERY_ENCODE = frozenset(' "#<>\'')
+_FRAGMENT_ENCODE = frozenset(' "<>`')
+_USERINFO_ENCODE = _PATH_ENCODE | frozenset("/:;=@[\\]^|")
+
+
+def _percent_encode(text: str, encode: frozenset) -> str:
+    return "".join(
+        "".join(f"%{b:02X}" for b in c.encode("utf-8", "surrogatepass"))
+        if c in encode or ord(c) < 0x21 or ord(c) > 0x7E else c
+        for c in text
+    )
+
+
+def _ipv6_text(pieces: list[int]) -> str:
+    """WHATWG IPv6 serializer: lower-case hex, the first longest run (2+) of zeros as '::'."""
+    best, best_len, run_start = -1, 1, -1
+    for i, piece in enumerate(pieces + [1]):
+        if piece == 0 and i < 8:
+            run_start = i if run_start < 0 else run_start
+        elif run_start >= 0:
+            if i - run_start > best_len:
+                best, best_len = run_start, i - run_start
+            run_start = -1
+    if best < 0:
+        return ":".join(f"{p:x}" for p in pieces)
+    head = ":".join(f"{p:x}" for p in pieces[:best])
+    tail = ":".join(f"{p:x}" for p in pieces[best + best_len:])
+    return f"{head}::{tail}"
+
+
+def _url_host(host: str) -> str:
+    if host.startswith("[") and host.endswith("]"):
+        number = int(ipaddress.IPv6Address(host[1:-1]))
+        return "[" + _ipv6_text([(number >> (112 - 16 * i)) & 0xFFFF for i in range(8)]) + "]"
+    if "%" in host or not host.isascii():
+        return _ascii_lower(host)  # percent-decoding and IDNA are not modelled
+    host = _ascii_lower(host)
+    if _ends_in_number(host):
+        parts = host.split(".")
+        if parts[-1] == "":
+            parts.pop()
+        numbers = [_ipv4_number(p) or 0 for p in parts]
+        value = numbers[-1] + sum(n << (8 * (3 - i)) for i, n in enumerate(numbers[:-1]))
+        return str(ipaddress.IPv4Address(value))
+    return host
+
+
+def _url_path(path: str) -> str:
+    """A special URL's path: '\\' as '/', dot segments resolved, never empty."""
+    out: list[str] = []
+    segments = path.replace("\\", "/").split("/")[1:] if path else [""]
+    for position, segment in enumerate(segments):
+        last = position == len(segments) - 1
+        lowered = segment.lower()
+        if lowered in ("..", ".%2e", "%2e.", "%2e%2e"):
+            if out:
+                out.pop()
+            if last:
+                out.append("")
+        elif lowered in (".", "%2e"):
+            if last:
+                out.append("")
+        else:
+            out.append(_percent_encode(segment, _PATH_ENCODE))
+    return "/" + "/".join(out)
+
+
+def normalize_url(text: str) -> str:
+    """The ``url`` crate's serialization of an accepted absolute URL (``Url::as_str``):
+    scheme and special hosts lower-cased, userinfo kept as written (an empty password
+    dropped), the scheme's default port dropped, an empty path as '/'."""
+    s = text.strip(_C0_AND_SPACE).replace("\t", "").replace("\n", "").replace("\r", "")
+    scheme, _, rest = s.partition(":")
+    scheme = _ascii_lower(scheme)
+    if scheme not in _SPECIAL_SCHEMES:
+        return f"{scheme}:{rest}"
+    rest = rest.lstrip("/\\")
+    end = min((i for i in (rest.find(c) for c in "/\\?#") if i >= 0), default=len(rest))
+    authority, tail = rest[:end], rest[end:]
+    userinfo, at, host_port = authority.rpartition("@")
+    user, _, password = userinfo.partition(":")
+    credentials = (_percent_encode(user, _USERINFO_ENCODE) + (":" + _percent_encode(password, _USERINFO_ENCODE)
+                   if password else "") + "@") if at and (user or password) else ""
+    close = host_port.find("]") if host_port.startswith("[") else -1
+    host, _, port = (host_port[: close + 1], "", host_port[close + 2:]) if close >= 0 else host_port.partition(":")
+    port_text = f":{int(port)}" if port and int(port) != _DEFAULT_PORTS[scheme] else ""
+    path, hash_mark, fragment = tail.partition("#")
+    path, question, query = path.partition("?")
+    return (
+        f"{scheme}://{credentials}{_url_host(host)}{port_text}{_url_path(path)}"
+        + (question + _percent_encode(query, _QUERY_ENCODE))
+        + (hash_mark + _percent_encode(fragment, _FRAGMENT_ENCODE))
+    )
 
 
 # ---------------------------------------------------------------------------

@@ -12,7 +12,9 @@ import ipaddress
 import pytest
 from hypothesis import given, strategies as st
 
-from kumocheck.values.addresses import AddressError, mx_string_problem, parse_resolved_addr, url_problem
+from kumocheck.values.addresses import (
+    AddressError, mx_string_problem, normalize_url, parse_resolved_addr, resolved_addr_form, url_problem,
+)
 
 # --- {name=, addr=} entries: HostOrSocketAddress ---------------------------------
 
@@ -297,3 +299,51 @@ def test_any_valid_non_special_scheme_is_absolute(scheme: str, rest: str) -> Non
 @given(st.from_regex(r"[0-9+.\-][A-Za-z0-9+.\-]{0,8}", fullmatch=True), st.text(max_size=10))
 def test_scheme_must_start_with_a_letter(head: str, rest: str) -> None:
     assert url_problem(f"{head}:{rest}") == "relative URL without a base"
+
+
+@pytest.mark.parametrize(
+    ("text", "form"),
+    [
+        ("10.0.0.1", "ip"),
+        ("::1", "ip"),
+        ("[10.0.0.1]", "bracketed"),
+        ("[2001:db8::1]", "bracketed"),
+        ("/var/run/smtp.sock", "unix"),
+        ("10.0.0.1:25", "port"),
+        ("[10.0.0.1]:25", "port"),
+        ("[::1]:2525", "port"),
+        ("mx.example.com", None),
+        ("10.0.0.1:99999", None),
+    ],
+)
+def test_resolved_addr_form(text: str, form: str | None) -> None:
+    assert resolved_addr_form(text) == form
+
+
+# Expected serializations worked out by hand from the WHATWG URL standard (the url crate):
+# scheme and special host lower-cased, userinfo as written, default port (http 80, https
+# 443, ws 80, wss 443, ftp 21) dropped, an empty path serialized as "/".
+@pytest.mark.parametrize(
+    ("text", "serialized"),
+    [
+        ("http://127.0.0.1:8000", "http://127.0.0.1:8000/"),
+        ("https://host.name:8008", "https://host.name:8008/"),
+        ("HTTP://User:PassWord@Example.COM:80", "http://User:PassWord@example.com/"),
+        ("https://Relay.Example.NET:443/inject", "https://relay.example.net/inject"),
+        ("http://relay.example.net:0080", "http://relay.example.net/"),
+        ("https://relay.example.net:80", "https://relay.example.net:80/"),
+        ("http://relay.example.net?via=kumo", "http://relay.example.net/?via=kumo"),
+        ("http://h/a/./b/../c", "http://h/a/c"),
+        ("http://h\\api\\inject", "http://h/api/inject"),
+        ("http://0x7f.1:8000", "http://127.0.0.1:8000/"),
+        ("http://[2001:DB8:0:0:1:0:0:1]:8000", "http://[2001:db8::1:0:0:1]:8000/"),
+        ("http://user:@h", "http://user@h/"),
+        ("http://@h", "http://h/"),
+        ("http://h/a b?q=x y#f g", "http://h/a%20b?q=x%20y#f%20g"),
+        ("wss://h:443", "wss://h/"),
+        ("  http://h:8000\n", "http://h:8000/"),
+    ],
+)
+def test_normalize_url_as_the_url_crate(text: str, serialized: str) -> None:
+    assert url_problem(text) is None
+    assert normalize_url(text) == serialized
