@@ -21,7 +21,7 @@ from kumocheck.source import decode_source
 sys.path.insert(0, str(Path(__file__).parent / "data_files"))
 from data_support import norm as _norm  # noqa: E402
 
-MIRROR = Path("/work/.mirror/KumoCorp+kumomta/repo")
+from kumomta_source import MIRROR
 
 
 def _blobs(suffixes: tuple[str, ...]) -> dict[str, bytes]:

@@ -17,7 +17,7 @@ from kumocheck.config import Settings
 from kumocheck.project import check_sources
 from kumocheck.schema.model import load_schema
 
-MIRROR = Path("/work/.mirror/KumoCorp+kumomta/repo")
+from kumomta_source import MIRROR
 CONFIG_RULES = {"unknown-key", "missing-key", "invalid-type", "invalid-duration", "invalid-value"}
 
 pytestmark = pytest.mark.skipif(not MIRROR.is_dir(), reason="KumoMTA source mirror absent")

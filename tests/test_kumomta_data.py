@@ -7,7 +7,6 @@ ones listed in KNOWN are real mistakes in KumoMTA's docs (see the report of issu
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 from pathlib import Path
@@ -19,7 +18,7 @@ from kumocheck.project import check_sources
 
 pytest.importorskip("kumocheck.parse.data")
 
-REPO = Path(os.environ.get("KUMOMTA_REPO", "/work/.mirror/KumoCorp+kumomta/repo"))
+from kumomta_source import MIRROR as REPO
 DATA_FILES = {
     "assets/policy-extras/shaping.toml": "shaping",
     "assets/community/shaping.toml": "shaping",

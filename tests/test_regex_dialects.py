@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
 
 import pytest
 
@@ -11,7 +10,7 @@ from kumocheck.parse.data import to_plain
 from kumocheck.parse.toml import read_toml
 from kumocheck.values.regex import regex_problem
 
-MIRROR = Path("/work/.mirror/KumoCorp+kumomta/repo")
+from kumomta_source import MIRROR
 
 BOTH_ACCEPT = [
     r"^4\d\d\s", r"(?i)rate limit(ed)?", r"421 4\.7\.0 \[TS0[1-3]\]", r"(?:too many|excessive) connections",
