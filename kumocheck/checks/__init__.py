@@ -6,6 +6,8 @@ Rule metadata (code, default severity, documentation) lives in rules/rules.toml.
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -113,3 +115,16 @@ def bound_names(model: PolicyModel) -> list[str]:
     return sorted(
         {b.event for b in model.bindings if b.event is not None and b.inside_event in (None, "main")}
     )
+
+
+def helper_provides(schema: Schema, model: PolicyModel, name: str) -> bool:
+    """True when a required policy-extras helper binds or fires an event of this name
+    (rules/policy_extras.toml's helper_events)."""
+    for spec in schema.helper_events.values():
+        module = spec.get("source")
+        pattern = spec.get("pattern")
+        if not pattern or (module and module not in model.helper_modules):
+            continue
+        if re.fullmatch(pattern, name):
+            return True
+    return False

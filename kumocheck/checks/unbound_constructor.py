@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kumocheck.checks import CheckContext, Finding, file_of, bound_names
-from kumocheck.policy_extras import helper_provides
+from kumocheck.checks import CheckContext, Finding, file_of, bound_names, helper_provides
 from kumocheck.diagnostics import Fix
 from kumocheck.schema.validate import fix_level, nearest
 

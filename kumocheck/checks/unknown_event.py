@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from kumocheck.checks import CheckContext, Finding
-from kumocheck.policy_extras import helper_provides
+from kumocheck.checks import CheckContext, Finding, helper_provides
 from kumocheck.diagnostics import SAFE, UNSAFE, Fix
 from kumocheck.schema.validate import clear_nearest, nearest
 
