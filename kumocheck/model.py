@@ -13,6 +13,7 @@ custom_lua constructor and other event-name reference, `kumo.*` use and `require
 
 from __future__ import annotations
 
+import re
 import math
 from pathlib import Path
 from typing import Any, Callable
@@ -39,6 +40,7 @@ from kumocheck.schema.values import (
 from kumocheck.source import Span, span_of
 
 MAX_CALL_DEPTH = 8
+LUA_TYPES = frozenset({"nil", "boolean", "number", "string", "table", "function", "userdata", "thread"})
 MAX_EVALUATIONS_PER_FUNCTION = 64
 #: Modules of KumoMTA programs whose functions are followed like kumo.*: kumod's `kumo`,
 #: tsa-daemon's `tsa`, proxy-server's `proxy`, and `redis` (their calls' tables are judged by data).
@@ -147,6 +149,17 @@ class ApiCall:
 
 
 @attrs.define(eq=False)
+class MethodCall:
+    """`obj:name(...)` where obj is provably a KumoMTA object (a typed handler parameter)."""
+
+    file: str
+    span: Span  # of the method name
+    receiver: str  # object kind of rules/objects.toml: message | connection_meta
+    method: str
+    written: str = ""  # the receiver as written: `msg`
+
+
+@attrs.define(eq=False)
 class RequireUse:
     file: str
     span: Span
@@ -184,6 +197,7 @@ class PolicyModel:
     is_module: bool = False  # another file requires this one
     helper_calls: list[HelperCall] = attrs.Factory(list)  # sources:setup{...} and the like
     helper_uses: list[HelperUse] = attrs.Factory(list)  # names read from helper objects
+    method_calls: list[MethodCall] = attrs.Factory(list)  # msg:get_meta(...) on typed parameters
     data_files: list[DataFile] = attrs.Factory(list)  # what the helpers load (kumocheck.extras.setup)
     data_files_complete: bool = True  # False when a file list could not be known statically
     binary: str = "kumod"  # which KumoMTA program loads the policy (from its file name)
@@ -312,6 +326,7 @@ class Interpreter:
         self.helper_registrations: dict[str, dict] = {}
         self.helper_returns: dict[tuple[str, str], str] = {}  # (helper, function) -> object it returns
         self.inert_events: set[str] = set()
+        self.source_lines: Callable[[str], list[str] | None] | None = None  # shown name -> its lines
         self.event_param_types: dict[str, tuple[str, ...]] = {}  # event -> "string" / "string?"  # known events the loading program never fires
         self._functions: dict[int, FunctionInfo] = {}
         self._evaluated: set[int] = set()
@@ -839,11 +854,33 @@ class Interpreter:
         source = self._expr(node.source, scope)
         args = [source] + [self._expr(arg, scope) for arg in node.args]
         method = node.func.id if isinstance(node.func, ast.Name) else None
+        if method and isinstance(source, Unknown) and source.object_kind and isinstance(node.source, ast.Name):
+            self._note_method_call(source.object_kind, method, node)
         results = []
         for option in options(source):
             callee = self._index(option, Const(method.encode()) if method else UNKNOWN, node) if option is not UNKNOWN else UNKNOWN
             results.append(self._call(callee, args, node, scope))
         return one_of(results) if results else UNKNOWN
+
+    def _note_method_call(self, receiver: str, method: str, node: ast.Invoke) -> None:
+        """Record `name:method(...)` with the exact span of `method` (none when not found)."""
+        span = self._method_name_span(node, method)
+        if span is not None:
+            call = MethodCall(self.frame.file, span, receiver, method, node.source.id)
+            self._record(self.model.method_calls, call, ("method", self.frame.file, span))
+
+    def _method_name_span(self, node: ast.Invoke, method: str) -> Span | None:
+        """Where `method` is written in `receiver:method`, on the receiver's line."""
+        span = self._span(node)
+        lines = self.source_lines(self.frame.file) if self.source_lines is not None and span else None
+        if span is None or not lines or span.line > len(lines) or node.source.wrapped:
+            return None
+        found = re.compile(re.escape(node.source.id) + r"\s*:\s*(" + re.escape(method) + r")\b").match(
+            lines[span.line - 1], span.column - 1
+        )
+        if found is None:
+            return None
+        return Span(span.line, found.start(1) + 1, span.line, found.end(1) + 1, self.frame.file)
 
     def _expr_Call(self, node: ast.Call, scope: Scope) -> Value:  # noqa: N802
         callee = self._expr(node.func, scope)
@@ -1180,9 +1217,14 @@ def _lua_type_of(value: Value) -> str | None:
 
 
 def _typed_unknown(kind: str) -> Value:
-    """A value of a known Lua type ("string"), or that type or nil ("string?")."""
+    """A value of a known Lua type ("string"), or that type or nil ("string?"), or a KumoMTA
+    object ("message": userdata of that kind); "any" is not typed."""
+    if kind == "any":
+        return UNKNOWN
     if kind.endswith("?"):
-        return one_of([Unknown(lua_type=kind[:-1]), Const(None)])
+        return one_of([_typed_unknown(kind[:-1]), Const(None)])
+    if kind not in LUA_TYPES:
+        return Unknown(lua_type="userdata", object_kind=kind)
     return Unknown(lua_type=kind)
 
 
