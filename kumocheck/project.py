@@ -64,6 +64,11 @@ class Workspace:
                     self._parsed[key] = (source, None, exc.problem)
         return self._parsed[key]
 
+    def lines_of(self, shown: str) -> list[str] | None:
+        """The lines of a file already parsed under its shown name (None when not)."""
+        parsed = self._parsed.get(self._real_paths.get(shown) or real_path(Path(shown)))
+        return parsed[0].lines if parsed is not None else None
+
     def parses(self, path: Path) -> bool:
         """True when the file can be read and parsed."""
         try:
@@ -161,6 +166,7 @@ def build_model(workspace: Workspace, path: Path, shown: str, chunk, schema: Sch
             if spec.returns
         }
         model.binary = schema.program_for(path.as_posix())  # by name, or tsa/init.lua by folder
+        interpreter.source_lines = workspace.lines_of  # to place method names exactly
         interpreter.event_param_types = {name: e.param_types for name, e in schema.events.items() if e.param_types}
         interpreter.inert_events = {
             name for name, event in schema.events.items() if event.binary not in ("all", model.binary)

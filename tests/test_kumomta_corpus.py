@@ -58,3 +58,20 @@ def test_corpus_has_no_config_call_findings(tmp_path: Path) -> None:
             continue
         wrong.append(f"{diagnostic.path}:{diagnostic.span.line}: [{diagnostic.rule}] {diagnostic.message}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_corpus_methods_on_messages_are_all_known(tmp_path: Path) -> None:
+    """KumoMTA's policies and the docs' handler examples call only methods rules/objects.toml knows."""
+    files = _write_corpus(tmp_path)
+    tree = tmp_path / "tree"
+    for page in sorted((tree / "docs").rglob("*.md")):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        for index, block in enumerate(re.findall(r"```lua[^\n]*\n(.*?)```", text, re.S)):
+            if "kumo.on" in block and re.search(r"\w:\w+\s*[(\"'{]", block):
+                target = tmp_path / "methods" / f"{page.relative_to(tree).with_suffix('')}_{index}.lua"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(block, encoding="utf-8")
+                files.append(target)
+    report = check_sources(files, Settings())
+    wrong = [f"{d.path}:{d.span.line}: {d.message}" for d in report.diagnostics if d.rule == "unknown-method"]
+    assert not wrong, "\n".join(wrong)

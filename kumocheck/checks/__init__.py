@@ -68,6 +68,7 @@ def all_checks() -> list[Check]:
         unknown_api,
         unknown_event,
         unknown_helper_api,
+        unknown_method,
         unreachable_handler,
         unresolved_require,
     )
@@ -84,6 +85,7 @@ def all_checks() -> list[Check]:
         nil_return.check,
         table_return.check,
         on_inside_handler.check,
+        unknown_method.check,
         unknown_api.check,
         requires_newer_kumomta.check,
         unreachable_handler.check,

@@ -25,6 +25,7 @@ from kumocheck.model.records import (
     EventReference,
     FunctionInfo,
     HandlerReturn,
+    MethodCall,
     PolicyModel,
     RequireUse,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "FunctionInfo",
     "HandlerReturn",
     "Interpreter",
+    "MethodCall",
     "PolicyModel",
     "RequireUse",
     "Scope",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from luaparser import astnodes as ast
@@ -19,7 +20,7 @@ from kumocheck.model.folding import (
     _origin_span,
     _typed_unknown,
 )
-from kumocheck.model.records import ApiCall, Binding, ConfigCall, EventReference, FunctionInfo, RequireUse
+from kumocheck.model.records import ApiCall, Binding, ConfigCall, EventReference, FunctionInfo, MethodCall, RequireUse
 from kumocheck.model.scopes import _NOTHING, _Break, _Return, Frame, Scope
 from kumocheck.schema.values import UNKNOWN, Const, Opaque, TableValue, Unknown, Value, one_of, options
 from kumocheck.source import Span
@@ -32,11 +33,33 @@ class CallsMixin:
         source = self._expr(node.source, scope)
         args = [source] + [self._expr(arg, scope) for arg in node.args]
         method = node.func.id if isinstance(node.func, ast.Name) else None
+        if method and isinstance(source, Unknown) and source.object_kind and isinstance(node.source, ast.Name):
+            self._note_method_call(source.object_kind, method, node)
         results = []
         for option in options(source):
             callee = self._index(option, Const(method.encode()) if method else UNKNOWN, node) if option is not UNKNOWN else UNKNOWN
             results.append(self._call(callee, args, node, scope))
         return one_of(results) if results else UNKNOWN
+
+    def _note_method_call(self, receiver: str, method: str, node: ast.Invoke) -> None:
+        """Record `name:method(...)` with the exact span of `method` (none when not found)."""
+        span = self._method_name_span(node, method)
+        if span is not None:
+            call = MethodCall(self.frame.file, span, receiver, method, node.source.id)
+            self._record(self.model.method_calls, call, ("method", self.frame.file, span))
+
+    def _method_name_span(self, node: ast.Invoke, method: str) -> Span | None:
+        """Where `method` is written in `receiver:method`, on the receiver's line."""
+        span = self._span(node)
+        lines = self.source_lines(self.frame.file) if self.source_lines is not None and span else None
+        if span is None or not lines or span.line > len(lines) or node.source.wrapped:
+            return None
+        found = re.compile(re.escape(node.source.id) + r"\s*:\s*(" + re.escape(method) + r")\b").match(
+            lines[span.line - 1], span.column - 1
+        )
+        if found is None:
+            return None
+        return Span(span.line, found.start(1) + 1, span.line, found.end(1) + 1, self.frame.file)
 
     def _expr_Call(self, node: ast.Call, scope: Scope) -> Value:  # noqa: N802
         callee = self._expr(node.func, scope)

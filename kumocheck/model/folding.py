@@ -13,6 +13,7 @@ from kumocheck.schema.values import UNKNOWN, Const, OneOf, Opaque, TableValue, U
 from kumocheck.source import Span, span_of
 
 MAX_CALL_DEPTH = 8
+LUA_TYPES = frozenset({"nil", "boolean", "number", "string", "table", "function", "userdata", "thread"})
 MAX_EVALUATIONS_PER_FUNCTION = 64
 #: Modules of KumoMTA programs whose functions are followed like kumo.*: kumod's `kumo`,
 #: tsa-daemon's `tsa`, proxy-server's `proxy`, and `redis` (their calls' tables are judged by data).
@@ -87,9 +88,14 @@ def _lua_type_of(value: Value) -> str | None:
 
 
 def _typed_unknown(kind: str) -> Value:
-    """A value of a known Lua type ("string"), or that type or nil ("string?")."""
+    """A value of a known Lua type ("string"), or that type or nil ("string?"), or a KumoMTA
+    object ("message": userdata of that kind); "any" is not typed."""
+    if kind == "any":
+        return UNKNOWN
     if kind.endswith("?"):
-        return one_of([Unknown(lua_type=kind[:-1]), Const(None)])
+        return one_of([_typed_unknown(kind[:-1]), Const(None)])
+    if kind not in LUA_TYPES:
+        return Unknown(lua_type="userdata", object_kind=kind)
     return Unknown(lua_type=kind)
 
 

@@ -62,6 +62,7 @@ class Interpreter(StatementsMixin, CallsMixin):
         self.helper_registrations: dict[str, dict] = {}
         self.helper_returns: dict[tuple[str, str], str] = {}  # (helper, function) -> object it returns
         self.inert_events: set[str] = set()
+        self.source_lines: Callable[[str], list[str] | None] | None = None  # shown name -> its lines
         self.event_param_types: dict[str, tuple[str, ...]] = {}  # event -> "string" / "string?"  # known events the loading program never fires
         self._functions: dict[int, FunctionInfo] = {}
         self._evaluated: set[int] = set()

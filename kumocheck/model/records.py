@@ -112,6 +112,17 @@ class ApiCall:
 
 
 @attrs.define(eq=False)
+class MethodCall:
+    """`obj:name(...)` where obj is provably a KumoMTA object (a typed handler parameter)."""
+
+    file: str
+    span: Span  # of the method name
+    receiver: str  # object kind of rules/objects.toml: message | connection_meta
+    method: str
+    written: str = ""  # the receiver as written: `msg`
+
+
+@attrs.define(eq=False)
 class RequireUse:
     file: str
     span: Span
@@ -149,6 +160,7 @@ class PolicyModel:
     is_module: bool = False  # another file requires this one
     helper_calls: list[HelperCall] = attrs.Factory(list)  # sources:setup{...} and the like
     helper_uses: list[HelperUse] = attrs.Factory(list)  # names read from helper objects
+    method_calls: list[MethodCall] = attrs.Factory(list)  # msg:get_meta(...) on typed parameters
     data_files: list[DataFile] = attrs.Factory(list)  # what the helpers load (kumocheck.extras.setup)
     data_files_complete: bool = True  # False when a file list could not be known statically
     binary: str = "kumod"  # which KumoMTA program loads the policy (from its file name)

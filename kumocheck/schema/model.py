@@ -14,6 +14,7 @@ import attrs
 
 from kumocheck.files import rules_dir  # noqa: F401 (part of this module's API)
 from kumocheck.schema.helpers import HelperCatalogue, foreign_structs
+from kumocheck.schema.objects import ObjectSpec, load_objects
 
 SCALAR_TYPES = frozenset(
     {"string", "bool", "u8", "u16", "u32", "u64", "usize", "i64", "f64", "duration", "throttle", "socket_addr",
@@ -253,6 +254,7 @@ class Schema:
     returned_structs: dict[str, str] = attrs.Factory(dict)  # event -> struct of its returned table
     call_structs: dict[str, str] = attrs.Factory(dict)  # kumo.define_spool -> DefineSpoolParams
     extras: HelperCatalogue = attrs.Factory(HelperCatalogue.empty)  # rules/policy_extras.toml
+    objects: dict[str, ObjectSpec] = attrs.Factory(dict)  # rules/objects.toml: message, connection_meta
 
     def struct(self, name: str) -> StructSpec:
         return self.structs[name]
@@ -478,4 +480,5 @@ def load_schema() -> Schema:
             for function in (spec.constructor, *spec.also_constructors)
         },
         extras=HelperCatalogue.load(extras),
+        objects=load_objects(_load("objects.toml")),
     )

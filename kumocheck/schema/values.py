@@ -101,6 +101,7 @@ class Unknown:
 
     origin: Any = None
     lua_type: str | None = None  # e.g. "string" for a handler parameter kumod always passes a string
+    object_kind: str | None = None  # a KumoMTA userdata kind of rules/objects.toml: "message"
 
 
 @attrs.define(eq=False)
