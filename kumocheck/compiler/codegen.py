@@ -28,6 +28,8 @@ from typing import Any
 
 from luaparser import astnodes as A
 
+from kumocheck.compiler.integer_paths import IntegerPaths
+from kumocheck.compiler.numeric import IntegerFacts
 from kumocheck.runtime.queue_config import CONFIG_FIELDS
 
 #: keys whose position a table constructor records for `kumocheck explain`
@@ -431,6 +433,9 @@ class CodeGenerator:
         self.func: FuncInfo | None = None
         self.pending: list[list[str]] = []  # hoisted function definitions per statement
         self.last_line: int | None = None
+        facts = IntegerFacts(chunk, info.var_of, list(info.func_of.values()),
+                             [var for group in info.params.values() for var in group])
+        self.ints = IntegerPaths(facts, self.expr, self.temp, self.string_byte_call)
 
     # -- output helpers -----------------------------------------------------------
 
@@ -825,6 +830,14 @@ class CodeGenerator:
 
     def expr(self, node: Any) -> str:
         """Python for exactly one value."""
+        if self.ints.overrides:
+            override = self.ints.overrides.get(id(node))
+            if override is not None:
+                return override
+        if isinstance(node, A.Invoke):
+            fast = self.byte_at(node)
+            if fast is not None:
+                return fast
         if _is_multi(node):
             return f"({self.multi(node)} or NIL1)[0]"
         method = getattr(self, "expr_" + type(node).__name__, None)
@@ -1007,6 +1020,17 @@ class CodeGenerator:
 
     expr_Invoke = expr_Call
 
+    def byte_at(self, node: A.Invoke) -> str | None:
+        """`s:byte(i)` with `s` a local and `i` a proven positive integer: an index into the bytes."""
+        if not (node.func.id == "byte" and len(node.args) == 1 and isinstance(node.source, A.Name)
+                and "string.byte" in self.static and not self.ints.overrides):
+            return None
+        index = self.ints.facts.range(node.args[0])
+        if index is None or index[0] < 1 or not isinstance(node.args[0], (A.Name, A.Number)):
+            return None
+        s, i = self.expr(node.source), self.expr(node.args[0])
+        return f"({s}[{i} - 1] if type({s}) is bytes and {i} <= len({s}) else ({self.call(node)} or NIL1)[0])"
+
     # operators
 
     def register_local(self, node: Any) -> bool:
@@ -1021,6 +1045,10 @@ class CodeGenerator:
         return self.register_local(left) and _has_call(right)
 
     def binary(self, name: str, node: Any) -> str:
+        fast = self.ints.compile(node, lambda: self.binary_exact(name, node))
+        return fast if fast is not None else self.binary_exact(name, node)
+
+    def binary_exact(self, name: str, node: Any) -> str:
         if self.reads_late(node.left, node.right):
             right = self.expr(node.right)
             return f"Later({name}, {right}, {self.expr(node.left)})"
@@ -1049,20 +1077,37 @@ class CodeGenerator:
                     and self.proven_string(node.source))
         if isinstance(node, A.Call):
             func = node.func
-            return (
-                isinstance(func, A.Index) and func.notation == A.IndexNotation.DOT
-                and isinstance(func.value, A.Name) and func.value.id == "string"
-                and self.info.var_of.get(id(func.value)) is None
-                and isinstance(func.idx, A.Name) and func.idx.id in _STRING_RESULTS
-                and f"string.{func.idx.id}" in self.static
-            )
+            return isinstance(func, A.Index) and isinstance(func.idx, A.Name) and (
+                func.idx.id in _STRING_RESULTS and self.proven_library_call(node, func.idx.id))
         return False
 
+    def proven_library_call(self, node: A.Call, name: str) -> bool:
+        """`string.<name>(...)` with the global `string` library's own, never reassigned function."""
+        func = node.func
+        return (
+            isinstance(func, A.Index) and func.notation == A.IndexNotation.DOT
+            and isinstance(func.value, A.Name) and func.value.id == "string"
+            and self.info.var_of.get(id(func.value)) is None
+            and isinstance(func.idx, A.Name) and func.idx.id == name
+            and f"string.{name}" in self.static
+        )
+
     def expr_EqToOp(self, node: Any) -> str:
-        return self.equality(node.left, node.right, negate=False)
+        fast = self.ints.compile(node, lambda: self.equality(node.left, node.right, negate=False))
+        return fast if fast is not None else self.equality(node.left, node.right, negate=False)
 
     def expr_NotEqToOp(self, node: Any) -> str:
-        return self.equality(node.left, node.right, negate=True)
+        fast = self.ints.compile(node, lambda: self.equality(node.left, node.right, negate=True))
+        return fast if fast is not None else self.equality(node.left, node.right, negate=True)
+
+    def string_byte_call(self, node: Any) -> bool:
+        """`s:byte()` / `s:byte(i)` / `string.byte(s [, i])` with the library's own `byte`:
+        an integer in 0..255 whenever the result is an integer."""
+        if getattr(node, "wrapped", False) or "string.byte" not in self.static or _contains_code(node):
+            return False
+        if isinstance(node, A.Invoke):
+            return node.func.id == "byte" and len(node.args) <= 1
+        return (isinstance(node, A.Call) and self.proven_library_call(node, "byte") and 1 <= len(node.args) <= 2)
 
     def equality(self, left: Any, right: Any, negate: bool) -> str:
         if _constant(left) and _constant(right):  # both literals: fold (no side effects)
@@ -1154,6 +1199,22 @@ for _op, _name in _ARITH.items():
     setattr(CodeGenerator, "expr_" + _op.__name__, lambda self, node, _n=_name: self.binary(_n, node))
 for _op, _name in _COMPARE.items():
     setattr(CodeGenerator, "expr_" + _op.__name__, lambda self, node, _n=_name: self.binary(_n, node))
+
+
+def _contains_code(node: Any) -> bool:
+    """A function or table constructor inside: code the generator must write only once."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, (A.AnonymousFunction, A.Table)):
+            return True
+        if isinstance(item, A.Node):
+            for value in vars(item).values():
+                if isinstance(value, list):
+                    stack.extend(v for v in value if isinstance(v, A.Node))
+                elif isinstance(value, A.Node):
+                    stack.append(value)
+    return False
 
 
 def _boolean(node: Any) -> bool:
