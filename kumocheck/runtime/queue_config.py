@@ -356,9 +356,17 @@ def _freeze(value: Any, depth: int = 0) -> Any:
     return None
 
 
+_SLOTS = tuple(field.name for field in attrs.fields(QueueConfig))
+_SET = object.__setattr__
+
+
 def _copy(config: QueueConfig) -> QueueConfig:
-    """A new config object with the same contents (each call gives a distinct userdata)."""
-    return copy.copy(config)
+    """A new config object with the same contents (each call gives a distinct userdata):
+    slot by slot, several times cheaper than copy.copy's reduce protocol."""
+    new = object.__new__(QueueConfig)
+    for name in _SLOTS:
+        _SET(new, name, getattr(config, name))
+    return new
 
 
 def make_queue_config(params: Any = None) -> QueueConfig:
