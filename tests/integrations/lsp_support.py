@@ -38,6 +38,22 @@ async def diagnostics_for(client: LanguageClient, uri: str, timeout: float = 60.
     return list(client.diagnostics[uri])
 
 
+async def codes_become(client: LanguageClient, uri: str, expected: list[str], timeout: float = 60.0) -> list[str]:
+    """Wait until the latest diagnostics for `uri` carry `expected` codes (a publish of the
+    state before the change may still arrive first); the codes last seen."""
+    codes: list[str] = []
+    try:
+        async with asyncio.timeout(timeout):
+            while True:
+                if uri in client.diagnostics:
+                    codes = [d.code for d in client.diagnostics[uri]]
+                    if codes == expected:
+                        return codes
+                await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    except TimeoutError:
+        return codes
+
+
 async def open_document(
     client: LanguageClient, path: Path, text: str | None = None, version: int = 1, language: str = "lua"
 ) -> list[types.Diagnostic]:

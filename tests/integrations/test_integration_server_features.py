@@ -20,7 +20,7 @@ from kumocheck.project import check_sources  # noqa: E402
 from kumocheck.schema.model import load_schema  # noqa: E402
 from kumocheck.server.diagnostics import data_files_checked  # noqa: E402
 from kumocheck.source import SourceFile  # noqa: E402
-from lsp_support import SERVER, apply_edits, change, diagnostics_for, initialize_params, open_document, settle  # noqa: E402
+from lsp_support import SERVER, apply_edits, change, codes_become, diagnostics_for, initialize_params, open_document, settle  # noqa: E402
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -122,11 +122,11 @@ async def test_settings_reload_when_kumocheck_toml_changes(client: LanguageClien
     client.workspace_did_change_watched_files(
         types.DidChangeWatchedFilesParams(changes=[types.FileEvent(uri=config.as_uri(), type=types.FileChangeType.Changed)])
     )
-    assert await diagnostics_for(client, path.as_uri()) == []
+    assert await codes_become(client, path.as_uri(), []) == []
     config.write_text("", encoding="utf-8")
     client.diagnostics.pop(path.as_uri(), None)
     client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=config.as_uri())))
-    assert [d.code for d in await diagnostics_for(client, path.as_uri())] == ["KC101"]
+    assert await codes_become(client, path.as_uri(), ["KC101"]) == ["KC101"]
     client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=path.as_uri())))
 
 
