@@ -182,8 +182,8 @@ def render_growth(results: dict) -> list[str]:
         "## Checker: growth with the input, against luacheck",
         "",
         "Each figure is the median of the runs of a whole command (a new process per run, the tools "
-        "alternating, after one warm-up run each); memory is the peak resident set (`ru_maxrss` from "
-        "`os.wait4`: the largest of the process and the workers it waited for). kumocheck runs "
+        "alternating, after one warm-up run each); memory is the peak resident set of the largest of the "
+        f"process and the workers it waited for ({results['meta'].get('rss', 'GNU time')}). kumocheck runs "
         "`check --isolated --output-format concise` cold (`--no-cache`) and warm (`--cache-dir` filled "
         "by one run beforehand), with its default `-j`; luacheck runs `--no-config --codes -q`.",
         "",

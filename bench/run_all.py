@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 import bench_data  # noqa: E402
 import perf_report  # noqa: E402
 from bench_check import DOC, ENV, PY, ensure_tool, lsp_latency, machine, thousand_line_policy  # noqa: E402
-from bench_scaling import KUMOCHECK, LUACHECK, compare, run_once  # noqa: E402
+from bench_scaling import GNU_TIME, KUMOCHECK, LUACHECK, compare, run_once  # noqa: E402
 from gen_policies import domain_map_policy, generate_tree  # noqa: E402
 
 try:  # the server's debounce, reported with its latency (the server is an optional part)
@@ -143,6 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         "nproc": start["nproc"], "cpu": start["cpu"], "python": start["python"], "load_start": start["load"],
         "luacheck": _first_line(["luacheck", "--version"]) if luacheck else "luacheck not available",
         "lupa": _lupa(), "command": "python3 bench/run_all.py " + shlex.join(raw), "quick": args.quick,
+        "rss": "GNU time's `%M`" if GNU_TIME else "`ru_maxrss` from `os.wait4`, which reads no lower than the benchmark's own process",
     }
     print(f"machine: {meta}", flush=True)
     results: dict = {"meta": meta}
