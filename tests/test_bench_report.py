@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import resource
 import sys
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
+import bench_scaling  # noqa: E402
 import perf_report as R  # noqa: E402
 
 SIZES = [5_000, 20_000, 80_000]
@@ -135,3 +137,14 @@ def test_bench_resolve_json_mode(capsys):
     assert row["policy"] == "p01_domain_map.lua" and row["names"] > 0
     assert row["ratio"] == pytest.approx(row["compiled"] / row["lupa"])
     assert "Lua 5.4" in found["lupa"]
+
+
+def test_a_child_s_peak_memory_is_its_own_not_the_benchmark_s(tmp_path):
+    if bench_scaling.GNU_TIME is None:
+        pytest.skip("GNU time (/usr/bin/time) is not installed")
+    ballast = bytearray(64 * 1024 * 1024)
+    ballast[:: 4096] = b"x" * len(ballast[:: 4096])  # touch every page: this process's RSS grows by 64 MiB
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss > 64 * 1024
+    _, peak_kib, _ = bench_scaling.run_once(["/bin/sh", "-c", "exit 0"], tmp_path)
+    assert 0 < peak_kib < 32 * 1024
+    del ballast
