@@ -1,6 +1,6 @@
 """Benchmark kumocheck against luacheck on the same machine, in one run.
 
-    python3 bench/bench_check.py [FOLDER ...] [--runs N] [--no-docs] [--profile]
+    python3 bench/bench_check.py [FOLDER ...] [--runs N] [--profile]
 
 Measures, per corpus (each FOLDER given, the project's own test policies, and a
 generated tree of 200 files / 100k lines from bench/gen_policies.py):
@@ -15,8 +15,8 @@ and the language server's latency from a didChange to the publishDiagnostics for
 new version on a 1,000-line policy (when `kumocheck server` exists).
 
 Timing uses hyperfine when it is on PATH (installed with apt-get when possible),
-otherwise the median of N runs timed here.  The results are printed and written to
-the `## Checker: speed` section of docs/performance.md (other sections untouched).
+otherwise the median of N runs timed here.  The results are printed (bench/run_all.py
+writes docs/performance.md, from one sitting of all the benchmarks).
 `--profile` adds a cProfile breakdown per stage (parsing,
 evaluation, checks) of one cold in-process run per corpus.
 """
@@ -518,45 +518,7 @@ def render_section(results: list[dict], lsp: dict | None, lsp_note: str, prof: d
         for n in names:
             out.append(f"cProfile self time by module, {n}: " + "; ".join(f"{k} {v:.0f}%" for k, v in prof[n]["top"][:8]) + ".")
             out.append("")
-    out.append(NOTES_START)
-    out.append(meta.get("notes") or "(hand-written analysis goes here; kept when the benchmark rewrites this section)")
-    out.append(NOTES_END)
     return "\n".join(out).rstrip() + "\n"
-
-
-def write_section(text: str, section: str = SECTION) -> None:
-    """Replace `section` (up to the next `## ` heading) of docs/performance.md with `text`."""
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    if not DOC.exists():
-        DOC.write_text(text, encoding="utf-8")
-        return
-    current = DOC.read_text(encoding="utf-8")
-    lines = current.split("\n")
-    start = next((i for i, line in enumerate(lines) if line.strip() == section), None)
-    if start is None:
-        DOC.write_text(current.rstrip("\n") + "\n\n" + text, encoding="utf-8")
-        return
-    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
-    rest = "\n".join(lines[end:])
-    new = "\n".join(lines[:start]) + ("\n" if start else "") + text + ("\n" + rest if rest.strip() else "")
-    DOC.write_text(new.rstrip("\n") + "\n", encoding="utf-8")
-
-
-NOTES_START, NOTES_END = "<!-- notes: kept by bench_check.py -->", "<!-- /notes -->"
-
-
-def existing_notes() -> str | None:
-    """The hand-written notes inside the current section, if any."""
-    if not DOC.exists():
-        return None
-    text = DOC.read_text(encoding="utf-8")
-    start = text.find(SECTION)
-    if start < 0:
-        return None
-    a, b = text.find(NOTES_START, start), text.find(NOTES_END, start)
-    if a < 0 or b < a:
-        return None
-    return text[a + len(NOTES_START) : b].strip("\n")
 
 
 # --------------------------------------------------------------------------- main
@@ -572,7 +534,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lsp-changes", type=int, default=10)
     parser.add_argument("--profile", action="store_true", help="add a cProfile stage breakdown")
     parser.add_argument("--no-generated", action="store_true", help="skip the generated 100k-line tree")
-    parser.add_argument("--no-docs", action="store_true", help="do not write docs/performance.md")
     parser.add_argument("--no-install", action="store_true", help="never run apt-get")
     args = parser.parse_args(argv)
 
@@ -633,7 +594,7 @@ def main(argv: list[str] | None = None) -> int:
                 lsp = lsp_latency(thousand_line_policy(), args.lsp_changes, tmp)
                 try:
                     sys.path.insert(0, str(ROOT))
-                    from kumocheck import server as _server
+                    from kumocheck.server import lsp as _server
 
                     lsp["debounce"] = float(getattr(_server, "CHANGE_DELAY", 0.0))
                 except Exception:
@@ -658,12 +619,7 @@ def main(argv: list[str] | None = None) -> int:
                 for name, sec in stages:
                     print(f"  {name:<48} {sec:7.2f} s  {sec / total * 100 if total else 0:5.1f}%")
                 print("  cProfile self time: " + "; ".join(f"{k} {v:.0f}%" for k, v in top))
-    meta["notes"] = existing_notes()
-    section = render_section(results, lsp, note, prof, meta)
-    print("\n" + section)
-    if not args.no_docs:
-        write_section(section)
-        print(f"written to {DOC.relative_to(ROOT)} ({SECTION})")
+    print("\n" + render_section(results, lsp, note, prof, meta))
     return 0
 
 

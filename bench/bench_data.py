@@ -1,14 +1,14 @@
 """Data-file reader benchmark: kumocheck's positional TOML/JSON readers vs tomllib/json.
 
-    python3 bench/bench_data.py [--sizes 1000,5000,20000] [--runs 5] [--no-docs]
+    python3 bench/bench_data.py [--sizes 1000,5000,20000] [--runs 5]
 
 For each size, a generated shaping-like file (one table per domain with a few options,
 automation rules as arrays of tables, provider match lists as inline tables) is read by
 kumocheck's reader and by the standard library's reader (tomllib for TOML, json for JSON).
 It reports the median time and the peak traced memory (tracemalloc) of each, their
 ratio, and the growth exponent (the slope of log(cost) against log(size), least squares)
-for time and memory. The results replace the "## Data files" section of
-docs/performance.md unless --no-docs is given.
+for time and memory. It prints the tables; bench/run_all.py runs it with the other
+benchmarks in one sitting and writes docs/performance.md.
 """
 
 from __future__ import annotations
@@ -17,14 +17,11 @@ import argparse
 import gc
 import json
 import math
-import os
-import platform
 import statistics
 import sys
 import time
 import tomllib
 import tracemalloc
-from datetime import datetime, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,8 +30,6 @@ sys.path.insert(0, str(ROOT))
 from kumocheck.parse.json import read_json  # noqa: E402
 from kumocheck.parse.toml import read_toml  # noqa: E402
 
-DOCS = ROOT / "docs" / "performance.md"
-SECTION = "## Data files"
 
 
 def shaping_toml(domains: int) -> str:
@@ -99,70 +94,57 @@ READERS = {
 }
 
 
-def run(sizes: list[int], runs: int) -> list[str]:
-    lines = []
+def measure(sizes: list[int], runs: int) -> dict[str, dict]:
+    """Per format: the reference reader's name and, per size, (size, MB, our time, its time,
+    our peak memory, its peak memory)."""
+    results = {}
     for fmt, (generate, ours, ref_name, reference) in READERS.items():
-        rows, ours_t, ref_t, ours_m, ref_m = [], [], [], [], []
+        rows = []
         for size in sizes:
             text = generate(size)
             t_ours, t_ref = _median_time(ours, text, runs), _median_time(reference, text, runs)
             m_ours, m_ref = _peak_memory(ours, text), _peak_memory(reference, text)
-            ours_t.append(t_ours), ref_t.append(t_ref), ours_m.append(m_ours), ref_m.append(m_ref)
-            rows.append(
-                f"| {size:,} | {len(text) / 1e6:.2f} MB | {t_ours * 1000:.0f} ms | {t_ref * 1000:.0f} ms | "
-                f"{t_ours / t_ref:.2f}x | {m_ours / 1e6:.1f} MB | {m_ref / 1e6:.1f} MB | {m_ours / m_ref:.2f}x |"
-            )
-            print(rows[-1], flush=True)
+            rows.append((size, len(text) / 1e6, t_ours, t_ref, m_ours, m_ref))
+            print(f"{fmt} {size}: {t_ours * 1000:.0f} ms vs {t_ref * 1000:.0f} ms", flush=True)
+        results[fmt] = {"reference": ref_name, "rows": rows}
+    return results
+
+
+def render(results: dict[str, dict]) -> list[str]:
+    """Markdown subsections (### TOML, ### JSON) of `measure`'s results."""
+    lines = []
+    for fmt, found in results.items():
+        ref_name, rows = found["reference"], found["rows"]
+        sizes = [r[0] for r in rows]
         lines += [
             f"### {fmt.upper()}: kumocheck.parse.{fmt} vs {ref_name}",
             "",
             f"| domains | file | kumocheck time | {ref_name} time | ratio | kumocheck peak memory | {ref_name} peak memory | ratio |",
             "|---:|---:|---:|---:|---:|---:|---:|---:|",
-            *rows,
-            "",
-            f"Growth exponents (log-log slope over {', '.join(f'{s:,}' for s in sizes)} domains): "
-            f"time {slope(sizes, ours_t):.2f} (kumocheck) / {slope(sizes, ref_t):.2f} ({ref_name}), "
-            f"peak memory {slope(sizes, ours_m):.2f} / {slope(sizes, ref_m):.2f}.",
-            "",
         ]
+        for size, mb, t_ours, t_ref, m_ours, m_ref in rows:
+            lines.append(
+                f"| {size:,} | {mb:.2f} MB | {t_ours * 1000:.0f} ms | {t_ref * 1000:.0f} ms | "
+                f"{t_ours / t_ref:.2f}x | {m_ours / 1e6:.1f} MB | {m_ref / 1e6:.1f} MB | {m_ours / m_ref:.2f}x |"
+            )
+        lines += [""]
+        if len(sizes) > 1:
+            lines += [
+                f"Growth exponents (log-log slope over {', '.join(f'{s:,}' for s in sizes)} domains): "
+                f"time {slope(sizes, [r[2] for r in rows]):.2f} (kumocheck) / {slope(sizes, [r[3] for r in rows]):.2f} ({ref_name}), "
+                f"peak memory {slope(sizes, [r[4] for r in rows]):.2f} / {slope(sizes, [r[5] for r in rows]):.2f}.",
+                "",
+            ]
     return lines
-
-
-def write_docs(body: list[str], command: str) -> None:
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    header = [
-        SECTION,
-        "",
-        f"`{command}` on {platform.python_implementation()} {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs, load {load:.1f}, {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. "
-        "Median of the runs for time; peak traced memory (tracemalloc) of one read, which "
-        "counts the Python objects built (the positional tree holds a span for every key and value). "
-        "tomllib is pure Python like kumocheck's readers; json is C-accelerated, so the JSON ratio "
-        "shows the price of positions in pure Python rather than a target.",
-        "",
-    ]
-    section = "\n".join(header + body).rstrip() + "\n"
-    text = DOCS.read_text(encoding="utf-8") if DOCS.exists() else "# Performance\n"
-    start = text.find(SECTION + "\n")
-    if start < 0:
-        text = text.rstrip() + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end:] if end >= 0 else "")
-    DOCS.write_text(text, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,5000,20000", help="comma-separated domain counts")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per reader and size (median)")
-    parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/performance.md alone")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",")]
-    body = run(sizes, args.runs)
-    print("\n".join(body))
-    if not args.no_docs:
-        write_docs(body, "python3 bench/bench_data.py " + " ".join(argv if argv is not None else sys.argv[1:]))
+    print("\n".join(render(measure(sizes, args.runs))))
     return 0
 
 

@@ -14,11 +14,11 @@ e.g. KumoMTA's own policy files, checked as a corpus):
 
 Every command is a new process, run `--runs` times with kumocheck and luacheck
 alternating (A B A B ...), after one warm-up run of each; the median wall-clock time and
-the median peak resident memory (`ru_maxrss` of the process, from `os.wait4`) are kept.
+the median peak resident memory (the process's own, from GNU time when installed, else
+`ru_maxrss` from `os.wait4`) are kept.
 The growth exponent of a series is the least-squares slope of log(cost) over log(size):
-1 is linear, 2 quadratic. Results replace the `## Checker: scaling` section of
-docs/performance.md (`--no-docs` only prints). When bench/bench_data.py exists, it runs
-right after (same sitting) and writes its own data-file section.
+1 is linear, 2 quadratic. It prints its tables; bench/run_all.py runs these inputs with
+the other benchmarks in one sitting and writes docs/performance.md.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
-from bench_check import ENV, PY, ensure_tool, machine, write_section  # noqa: E402
+from bench_check import ENV, PY, ensure_tool, machine  # noqa: E402
 from gen_policies import domain_map_policy, generate_tree  # noqa: E402
 
 SECTION = "## Checker: scaling"
@@ -44,17 +44,27 @@ KUMOCHECK = [PY, "-m", "kumocheck", "check", "--isolated", "--output-format", "c
 LUACHECK = ["luacheck", "--no-config", "--codes", "-q"]
 
 
+#: GNU time reports its child's own peak RSS. The `ru_maxrss` that `os.wait4` returns for a
+#: child of this process never reads below this process's resident set when it forked
+#: (Linux keeps the high-water mark across fork and exec), which hid small peaks.
+GNU_TIME = "/usr/bin/time" if Path("/usr/bin/time").is_file() else None
+
+
 def run_once(command: list[str], cwd: Path) -> tuple[float, int, float]:
     """Wall-clock seconds, peak RSS (KiB) and CPU seconds (user + system, with the
     workers it waited for) of one run of `command`."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
+    with tempfile.NamedTemporaryFile("r", suffix=".rss", dir=cwd) as peak:
+        wrapped = [GNU_TIME, "-f", "%M", "-o", peak.name, *command] if GNU_TIME else command
+        start = time.perf_counter()
+        process = subprocess.Popen(wrapped, cwd=cwd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        lines = Path(peak.name).read_text().split() if GNU_TIME else []
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode not in (0, 1):
         raise SystemExit(f"{' '.join(command)}: exit code {process.returncode}")
-    return elapsed, usage.ru_maxrss, usage.ru_utime + usage.ru_stime
+    rss = int(lines[-1]) if lines and lines[-1].isdigit() else usage.ru_maxrss
+    return elapsed, rss, usage.ru_utime + usage.ru_stime
 
 
 def compare(commands: dict[str, list[str]], cwd: Path, runs: int) -> dict[str, tuple[float, int, float]]:
@@ -172,9 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="5000,20000,80000", help="entries of the one table (default 5000,20000,80000)")
     parser.add_argument("--files", default="250,1000", help="files of the generated tree (default 250,1000)")
     parser.add_argument("--runs", type=int, default=3, help="counted runs per command (default 3)")
-    parser.add_argument("--no-docs", action="store_true", help="do not write docs/performance.md")
     parser.add_argument("--no-install", action="store_true", help="never run apt-get")
-    parser.add_argument("--no-data", action="store_true", help="skip bench/bench_data.py")
     args = parser.parse_args(argv)
     luacheck = shutil_which_luacheck(args.no_install)
     meta = machine()
@@ -202,11 +210,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     text = render(results, corpora, meta, command)
     print(text)
-    if not args.no_docs:
-        write_section(text, SECTION)
-    data_bench = ROOT / "bench" / "bench_data.py"
-    if data_bench.exists() and not args.no_data:
-        subprocess.run([PY, str(data_bench)] + (["--no-docs"] if args.no_docs else []), cwd=ROOT, env=ENV, check=False)
     return 0
 
 

@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from kumocheck.cli import registry
 from kumocheck.cli.fix import add_fix_options, check_fix_options, run_fixes, wants_fixing
-from kumocheck.cli.schemas import add_commands as add_schema_commands
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 OUTPUT_FORMATS = ("full", "concise", "json", "sarif", "github", "junit", "plain")
@@ -36,7 +36,9 @@ def _version() -> str:
     return __version__
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None | bool = True) -> argparse.ArgumentParser:
+    """The whole command line; `command` a subcommand's name: import only the module
+    that adds it (the others are listed by name and help, see `registry`)."""
     parser = argparse.ArgumentParser(
         prog="kumocheck",
         description="Static checker and ahead-of-time compiler for KumoMTA Lua policies.",
@@ -72,30 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     rule.add_argument("name", nargs="?", metavar="NAME|CODE")
     rule.add_argument("--all", action="store_true", help="list every rule")
     rule.add_argument("--markdown", action="store_true", help="with --all: the full documentation as Markdown")
-    add_schema_commands(commands)
-
-    _add_optional_commands(commands)
+    registry.add_commands(commands, command)
     return parser
-
-
-def _add_optional_commands(commands) -> None:
-    """Subcommands contributed by other parts of the package (compiler, server)."""
-    try:
-        from kumocheck.compiler.cli import add_commands
-    except ImportError:
-        pass
-    else:
-        add_commands(commands)
-    from kumocheck.cli import diff, explain, kumotest
-
-    for module in (explain, diff, kumotest):
-        module.add_command(commands)
-    try:
-        from kumocheck.server.cli import add_commands as add_server
-    except ImportError:
-        pass
-    else:
-        add_server(commands)
 
 
 def _settings(args):
@@ -331,9 +311,13 @@ def run_rule(args) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(registry.requested_command(argv))
     try:
         args = parser.parse_args(argv)
+        if getattr(args, registry.PLACEHOLDER, None):  # named where the first word did not tell
+            parser = build_parser()
+            args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help, --version (0) or a usage error (2)
         return int(exc.code or 0)
     try:
