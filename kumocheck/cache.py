@@ -24,7 +24,7 @@ from pathlib import Path
 from kumocheck import __version__
 from kumocheck.config import Settings
 from kumocheck.diagnostics import Diagnostic
-from kumocheck.files import MAX_SCAN_FILES, data_files_under, display, lua_files_under, policy_root, real_path
+from kumocheck.files import CACHE_TAG, MAX_SCAN_FILES, data_files_under, display, lua_files_under, policy_root, real_path
 
 FORMAT = 3  # 2: entries carry their key and a checksum; 3: fixes carry their applicability
 DEFAULT_DIR = ".kumocheck_cache"
@@ -82,7 +82,7 @@ class ResultCache:
     def _prepare(self) -> bool:
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            tag = self.directory / "CACHEDIR.TAG"
+            tag = self.directory / CACHE_TAG
             if not tag.exists():
                 tag.write_text(_TAG, encoding="ascii")
             ignore = self.directory / ".gitignore"

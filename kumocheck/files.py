@@ -18,6 +18,11 @@ from kumocheck.config import Settings
 MAX_SCAN_FILES = 1000
 
 
+#: the Cache Directory Tagging Specification's marker, which kumocheck's cache writes:
+#: folders holding it are never searched for policy or data files
+CACHE_TAG = "CACHEDIR.TAG"
+
+
 def lua_files_under(root: Path, settings: Settings, limit: int | None = None) -> list[Path]:
     """Regular *.lua files below `root`, sorted, not descending into excluded folders.
 
@@ -34,11 +39,13 @@ def lua_files_under(root: Path, settings: Settings, limit: int | None = None) ->
                     try:
                         if entry.is_dir(follow_symlinks=False):
                             folders.append(entry.name)
-                        elif entry.name.endswith(".lua") and entry.is_file():
+                        elif (entry.name.endswith(".lua") or entry.name == CACHE_TAG) and entry.is_file():
                             files.append(entry.name)
                     except OSError:
                         continue
         except OSError:
+            continue
+        if CACHE_TAG in files:  # a cache folder (ours under any name, or another tool's)
             continue
         for name in sorted(files):
             if settings.excluded(Path(name)):  # its folders were checked on the way down
@@ -62,6 +69,9 @@ def data_files_under(root: Path, settings: Settings, accept: Callable[[Path], bo
     """*.toml and *.json files below `root` that `accept` (a data file of a known kind)."""
     found: list[Path] = []
     for directory, folders, files in os.walk(root):
+        if CACHE_TAG in files:
+            folders[:] = []
+            continue
         folders[:] = sorted(f for f in folders if not settings.excluded(Path(f)))
         for name in sorted(files):
             path = Path(directory) / name

@@ -122,3 +122,16 @@ def test_parallel_run_matches_serial(tmp_path, capsys, monkeypatch):
     parallel = _run(capsys, "--no-cache", "-j", "2", str(tmp_path / "many"))
     assert serial == parallel
     assert len(serial[1]) == 12
+
+
+def test_a_cache_inside_the_policy_folder_stays_warm(tmp_path, capsys, monkeypatch):
+    """A cache under any name inside the checked folder is not searched for policy or
+    data files (its CACHEDIR.TAG marks it), so its own entries never change the key."""
+    monkeypatch.chdir(tmp_path)
+    root = _policy(tmp_path, "90 minuts")
+    cache = root / "build-cache"
+    first = _run(capsys, "--cache-dir", str(cache), str(root))
+    entries = sorted(cache.rglob("*.json"))
+    for _ in range(2):
+        assert _run(capsys, "--cache-dir", str(cache), str(root)) == first
+    assert sorted(cache.rglob("*.json")) == entries and entries
