@@ -33,6 +33,9 @@ DEFAULT = ["p01_domain_map.lua", "p02_tenant_pools.lua", "p08_patterns.lua", "p1
            "p20_bitops_numbers.lua", "p25_require_module.lua", "p26_method_objects.lua"]
 
 
+ROUNDS = 5  # alternating rounds per side (each `seconds / ROUNDS` long)
+
+
 def rate(resolve, names, seconds: float) -> float:
     count = 0
     deadline = time.perf_counter() + seconds
@@ -58,8 +61,13 @@ def measure(path: Path, seconds: float) -> dict:
     names = queue_names_from_text(policy_texts(path, compiled.modules, root))
     if compare(module.resolve, lupa.resolve, names):
         raise ValueError(f"{path.name}: compiled and Lua differ; run kumocheck verify")
-    ours = rate(module.resolve, names, seconds)
-    theirs = rate(lupa.resolve, names, seconds)
+    # alternate short rounds and keep each side's best, so a load change on a shared
+    # machine during the measurement hits both sides alike
+    ours_rounds, theirs_rounds = [], []
+    for _ in range(ROUNDS):
+        ours_rounds.append(rate(module.resolve, names, seconds / ROUNDS))
+        theirs_rounds.append(rate(lupa.resolve, names, seconds / ROUNDS))
+    ours, theirs = max(ours_rounds), max(theirs_rounds)
     return {"policy": path.name, "names": len(names), "compiled": ours, "lupa": theirs, "ratio": ours / theirs}
 
 
