@@ -28,6 +28,7 @@ from typing import Any
 
 from luaparser import astnodes as A
 
+from kumocheck.compiler import string_paths
 from kumocheck.runtime.queue_config import CONFIG_FIELDS
 
 #: keys whose position a table constructor records for `kumocheck explain`
@@ -416,8 +417,9 @@ class CodeGenerator:
 
     def __init__(self, chunk: A.Chunk, info: Analysis, chunk_name: str, source_lines: list[str],
                  func_name: str, counters: dict[str, int], hoisted: list[Hoisted], static: dict[str, str],
-                 key_maps: dict[str, str] | None = None) -> None:
+                 key_maps: dict[str, str] | None = None, constants: dict[str, str] | None = None) -> None:
         self.chunk = chunk
+        self.constants = constants if constants is not None else {}  # code -> module constant (string_paths)
         self.key_maps = key_maps if key_maps is not None else {}  # map code -> constant name
         self.info = info
         self.chunk_name = chunk_name
@@ -524,7 +526,7 @@ class CodeGenerator:
         """Python for exactly `count` values of a Lua expression list, as a tuple expression."""
         if not values:
             return "(" + "None, " * count + ")" if count != 1 else "None"
-        if not _is_multi(values[-1]) and len(values) == count:
+        if len(values) == count and (count == 1 or not _is_multi(values[-1])):
             parts = [self.expr(v) for v in values]
             return ", ".join(parts) if count > 1 else parts[0]
         parts = [self.expr(v) for v in values[:-1]]
@@ -825,6 +827,10 @@ class CodeGenerator:
 
     def expr(self, node: Any) -> str:
         """Python for exactly one value."""
+        if isinstance(node, (A.Call, A.Invoke)):
+            fast = string_paths.single(self, node)
+            if fast is not None:
+                return fast
         if _is_multi(node):
             return f"({self.multi(node)} or NIL1)[0]"
         method = getattr(self, "expr_" + type(node).__name__, None)
@@ -925,6 +931,9 @@ class CodeGenerator:
 
     def call(self, node: Any) -> str:
         """Python for a call: evaluates to the tuple of results."""
+        fast = string_paths.multi(self, node)
+        if fast is not None:
+            return fast
         if isinstance(node, A.Invoke):
             receiver = self.expr(node.source)
             args = self.arglist(node.args)
@@ -1035,6 +1044,9 @@ class CodeGenerator:
         operands.append(current)
         if all(self.proven_string(o) for o in operands):  # bytes only: Python's own `+`
             return "(" + " + ".join(self.expr(o) for o in operands) + ")"
+        fast = string_paths.concat(self, operands)
+        if fast is not None:
+            return fast
         if len(operands) == 2:
             return f"Concat({self.expr(operands[0])}, {self.expr(operands[1])})"
         return "Concat_n(" + ", ".join(self.expr(o) for o in operands) + ")"
@@ -1129,7 +1141,7 @@ class CodeGenerator:
         return f"Bnot({self.expr(node.operand)})"
 
     def expr_ULengthOP(self, node: Any) -> str:
-        return f"Length({self.expr(node.operand)})"
+        return string_paths.length(self, node.operand) or f"Length({self.expr(node.operand)})"
 
     def cond(self, node: Any) -> str:
         """A Python expression that is true exactly when the Lua value is truthy."""
@@ -1146,6 +1158,10 @@ class CodeGenerator:
         if isinstance(node, A.Name):
             code = self.expr(node)
             return f"({code} is not None and {code} is not False)"
+        if isinstance(node, (A.Call, A.Invoke)):
+            fast = string_paths.cond(self, node)
+            if fast is not None:
+                return fast
         temp = self.temp()
         return f"(({temp} := {self.expr(node)}) is not None and {temp} is not False)"
 

@@ -1,0 +1,117 @@
+"""What compiled string fast paths need: patterns, replacements and formats decided once.
+
+The compiler (kumocheck.compiler.string_paths) asks these functions, at compile time,
+whether a constant Lua pattern / replacement / format has a provably identical Python
+form; the generated module then builds the same object at import (`lua_regex`) and
+calls it directly behind a `type(s) is bytes` guard. Anything these functions decline
+keeps the library call (the exact port of lstrlib.c).
+"""
+
+from __future__ import annotations
+
+import re as _re
+from typing import Any
+
+from kumocheck.runtime import lua_string as S
+from kumocheck.runtime.lua_regex import _LIT, _OPEN, _CLOSE, _END, _ONE, _PLUS, _SINGLE
+
+__all__ = [
+    "lua_regex", "regex_groups", "can_match_empty", "python_template", "python_format",
+    "find_first", "match_first",
+]
+
+
+def lua_regex(pattern: bytes) -> "_re.Pattern[bytes] | None":
+    """The regex equal to Lua pattern `pattern` (a leading `^` becomes `\\A`), or None
+    when the translation is not provably identical (lua_regex.translate's whitelist)."""
+    anchor = pattern[:1] == b"^"
+    regex = S._get_pattern(pattern[1:] if anchor else pattern).regex
+    if regex is None:
+        return None
+    if not anchor:
+        return regex
+    return _re.compile(b"\\A" + regex.pattern)
+
+
+def regex_groups(pattern: bytes) -> int:
+    """How many captures a translatable pattern has."""
+    regex = lua_regex(pattern)
+    return regex.groups if regex is not None else -1
+
+
+def can_match_empty(pattern: bytes) -> bool:
+    """True unless some item of the (translatable) pattern must consume a byte."""
+    anchor = pattern[:1] == b"^"
+    for item in S._get_pattern(pattern[1:] if anchor else pattern).items:
+        kind = item[0]
+        if kind == _LIT and item[1]:
+            return False
+        if kind == _SINGLE and item[2] in (_ONE, _PLUS):
+            return False
+        if kind not in (_LIT, _SINGLE, _OPEN, _CLOSE, _END):
+            return True
+    return True
+
+
+def python_template(repl: bytes, groups: int) -> bytes | None:
+    """The `re.sub` template doing what Lua's gsub replacement string `repl` does for a
+    pattern with `groups` captures, or None (bad `%` escapes and invalid capture indexes
+    raise in Lua: the library call keeps them)."""
+    out = []
+    for part in S._parse_repl(repl):
+        if type(part) is bytes:
+            out.append(part.replace(b"\\", b"\\\\"))
+        elif part == S._WHOLE or (part == 0 and groups == 0):
+            out.append(b"\\g<0>")
+        elif 0 <= part < groups:
+            out.append(b"\\g<%d>" % (part + 1))
+        else:
+            return None
+    return b"".join(out)
+
+
+def python_format(fmt: bytes) -> tuple[bytes, tuple[str, ...]] | None:
+    """(Python bytes format, the conversion of each argument ('s' or 'd')) for a Lua
+    format made only of text, `%%`, `%s` and `%d` without modifiers; else None."""
+    out = []
+    kinds = []
+    i = 0
+    n = len(fmt)
+    while i < n:
+        j = fmt.find(b"%", i)
+        if j < 0:
+            out.append(fmt[i:])
+            break
+        out.append(fmt[i:j])
+        conv = fmt[j + 1:j + 2]
+        if conv == b"%":
+            out.append(b"%%")
+        elif conv in (b"s", b"d"):
+            out.append(b"%" + conv)
+            kinds.append(conv.decode())
+        else:
+            return None
+        i = j + 2
+    return b"".join(out), tuple(kinds)
+
+
+def find_first(s: Any, p: Any) -> Any:
+    """The first result of `string.find(s, p)` (a pattern known only at run time)."""
+    if type(s) is bytes and type(p) is bytes:
+        direct = S._direct(p)
+        if direct is not False:
+            m = direct[0].match(s) if direct[1] else direct[0].search(s)
+            return None if m is None else m.start() + 1
+    return S.str_find(s, p)[0]
+
+
+def match_first(s: Any, p: Any) -> Any:
+    """The first result of `string.match(s, p)` (a pattern known only at run time)."""
+    if type(s) is bytes and type(p) is bytes:
+        direct = S._direct(p)
+        if direct is not False:
+            m = direct[0].match(s) if direct[1] else direct[0].search(s)
+            if m is None:
+                return None
+            return m.group(1) if m.re.groups else m.group(0)
+    return S.str_match(s, p)[0]
