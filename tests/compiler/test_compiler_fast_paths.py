@@ -37,6 +37,48 @@ SNIPPETS = [
     # patterns on the regex path
     "return ('mail12.example.edu'):find('^mail%d+%.'), ('x.edu\\n'):find('%.edu$'), ('a  b'):gsub('%s+', '')",
     "return ('key = value'):match('^(%w+)%s*=%s*(.-)$'), ('aaa'):gsub('a-', '-'), ('abxd'):gsub('x*', '-')",
+    # issue 12: bytes methods behind the guard; other receivers keep Lua's errors
+    "local function f(s) return s:lower(), s:upper(), s:len(), s:reverse(), #s end "
+    "return f('AbC\\0\\200z'), pcall(f, 5), pcall(f, nil), pcall(f, {}), string.lower(12), string.len(1.5)",
+    "local t = {lower = function() return 1, 2 end} local function f(s) return s:lower() end return f(t)",
+    "local function f(s) return s:sub(2), s:sub(0), s:sub(-3), s:sub(2, -2), s:sub(5, 2), s:sub(-100, 100), "
+    "s:sub(3, 0), s:sub(1, -1), s:sub(-1), s:sub(4, 4), s:sub(2.0), s:sub(-2, -3) end return f('abcdef'), f('')",
+    "local function f(s) return pcall(string.sub, s, 2) end return f(12345), pcall(function() local n = 5 return n:sub(1) end)",
+    # find / match with a constant pattern: plain, regex, anchors, captures, or the exact matcher
+    "local function f(s) return s:find(''), s:find('b'), s:find('zz'), s:find('.'), s:find('^b'), (s:find('c$')) end "
+    "return f('abc'), f('abc\\n'), string.find(123, '2'), string.find(12.5, '%.')",
+    "local function f(s) if s:find('%.edu$') then return 'edu' elseif s:match('^mail%d') then return 'mail' end "
+    "return s:match('^([^.]+)'), s:match('(%a+)=(%d+)'), s:match('()b'), s:match('a', 2), s:match('%b()') end "
+    "return f('x.edu'), f('mail1.x'), f('k=12 (p)'), f('')",
+    "local function f(s) local a, b = s:match('(%w+)%s*=%s*(%w+)') local c, d, e = s:find('(=)') return a, b, c, d, e end "
+    "return f('key = val'), f('none')",
+    "local function f(s) return s:match('^%s*(.-)%s*$'), s:find('x*'), s:match('a-b'), s:find('[%]]') end return f('  hi  '), f(']')",
+    # gsub: regex sub only for patterns that cannot match empty and valid replacements
+    "local function f(s) return s:gsub('%s+', ''), (s:gsub('^www%.', '')), (s:gsub('^a', 'b')), s:gsub('x*', '-') end "
+    "return f('www.a  b c'), f('aaa'), f(''), f('xaxxb')",
+    "local function f(s) return s:gsub('(%w+)', '<%1>'), s:gsub('%w+', '%0%0'), s:gsub('o', '%%'), "
+    "s:gsub('o', '\\\\1'), s:gsub('(o)(.)', '%2%1'), s:gsub('o', '%1'), s:gsub('a', 'b', 1) end return f('foo bar')",
+    "local function f(s, r) return pcall(string.gsub, s, 'o', r) end "
+    "return f('foo', '%2'), f('foo', '%x'), pcall(function() return ('foo'):gsub('(o)', '%2') end)",
+    "local function f(s) return s:gsub('o', '%x') end return pcall(f, 'foo'), pcall(f, 'bar'), pcall(f, 5)",
+    "local function f(s) return s:gsub('(o)', '%2') end return pcall(f, 'foo'), string.gsub(1234, '%d', 'n')",
+    # format with a constant format: bytes %, other argument types through string.format
+    "local function f(a, b) return ('%s-%d'):format(a, b), string.format('%d%%|%s', b, a) end "
+    "return f('x', 5), f('\\0y', -3), pcall(f, 5, 5), pcall(f, 'x', 3.0), pcall(f, 'x', 3.5), pcall(f, nil, 1), pcall(f, 'x', '7')",
+    "local x = 'a' local function g() x = 5 return 1 end return string.format('%s%d', x, (g())), x",
+    "local function g() return 'p', 2 end return string.format('%s', g()), pcall(string.format, '%s%s', g()), "
+    "pcall(function() return string.format('%s%d', (g())) end)",
+    "local t = {} local function f(a) return string.format('<%s>', a) end return pcall(f, t), f(true), pcall(f)",
+    # pure calls on literals are folded (errors stay run-time errors)
+    "return string.rep('ab', 3, ','), ('%5.1f'):format(3.14159), ('abc'):find('b', 1, true), ('x'):rep(0), "
+    "pcall(string.rep, 'x', -1), pcall(function() return ('%d'):format(1.5) end), string.byte('A'), #('abc'):upper()",
+    # `..` of locals and literals; `#` of locals
+    "local function f(a, b) return a .. '-' .. b, 1 .. a, a .. 2.5 end return f('x', 'y'), f(1, 2), f(1.5, -0.0), pcall(f, 'x', nil)",
+    "local function f(a) return #a end return f('abc'), f({1, 2}), pcall(f, 5), pcall(f, nil)",
+    # a pattern known only at run time: string.find/match's first value
+    "local R = {'%.edu$', 'bank', '^m%d', '%b()', 5} local function f(s) local out = {} for i, p in ipairs(R) do "
+    "out[i] = tostring(string.find(s, p)) .. ',' .. tostring(string.match(s, p)) end return table.concat(out, ' ') end "
+    "return f('m5.bank(x).edu'), f('5'), pcall(string.find, nil, 'x'), pcall(string.find, 'x', nil), pcall(string.match, {}, 'x')",
 ]
 
 
@@ -53,3 +95,12 @@ def test_string_methods_compile_to_direct_calls() -> None:
     code = compile_text("local s = ...\nreturn s .. 'x', 'a' .. string.lower('B') .. 'c'\n").source
     assert "(l_s + b'x' if type(l_s) is bytes else Concat(l_s, b'x'))" in code
     assert "(b'a' + b'b' + b'c')" in code
+
+
+def test_constant_patterns_compile_to_module_regexes() -> None:
+    code = compile_text("local s = ...\nlocal a = s:match('^([^.]+)')\nlocal b = s:gsub('%s+', '')\n"
+                        "local c = s:gsub('x*', '')\nreturn a, b, c, ('%s-%d'):format(a, #s)\n").source
+    assert "_RE1 = Lua_regex(b'^([^.]+)')" in code and "_RE2 = Lua_regex(b'%s+')" in code
+    assert "_RE1.match(l_s)" in code and "_RE2.sub(b'', l_s)" in code
+    assert "Lua_regex(b'x*')" not in code  # can match empty: Lua's own gsub loop
+    assert "b'%s-%d' % (" in code
