@@ -28,7 +28,7 @@ from typing import Any
 
 from luaparser import astnodes as A
 
-from kumocheck.compiler import string_paths
+from kumocheck.compiler import string_paths, table_paths
 from kumocheck.runtime.queue_config import CONFIG_FIELDS
 
 #: keys whose position a table constructor records for `kumocheck explain`
@@ -758,11 +758,15 @@ class CodeGenerator:
 
     def stmt_Forin(self, node: A.Forin) -> None:
         variables = self.info.decls[id(node)]
-        explist = self.tuple_of(node.iter)
+        fast = table_paths.loop(self, node)
+        explist = self.tuple_of(node.iter) if fast is None else ""
         names, rebinds = self.loop_targets(variables)
-        if len(variables) == 1:
-            names += ","
-        self.write(f"for {names} in Forin({explist}, {len(variables)}):")
+        if fast is not None:
+            self.write(f"for {names}{', ' + self.temp() if len(variables) == 1 else ''} in {fast}:")
+        else:
+            if len(variables) == 1:
+                names += ","
+            self.write(f"for {names} in Forin({explist}, {len(variables)}):")
         self.indent += 1
         for var, temp in rebinds:
             self.write(f"{var.pyname} = Cell({temp})")
@@ -889,6 +893,9 @@ class CodeGenerator:
         if not (node.notation == A.IndexNotation.DOT and isinstance(node.idx, A.Name)) and self.reads_late(node.value, node.idx):
             key = self.index_key(node)
             return f"Later(Index, {key}, {self.expr(node.value)})"
+        fast = table_paths.field(self, node)
+        if fast is not None:
+            return fast
         variable = self.variable_name(node.value)
         if variable is not None:
             return f"Index_n({self.expr(node.value)}, {self.index_key(node)}, {variable!r})"

@@ -79,6 +79,18 @@ SNIPPETS = [
     "local R = {'%.edu$', 'bank', '^m%d', '%b()', 5} local function f(s) local out = {} for i, p in ipairs(R) do "
     "out[i] = tostring(string.find(s, p)) .. ',' .. tostring(string.match(s, p)) end return table.concat(out, ' ') end "
     "return f('m5.bank(x).edu'), f('5'), pcall(string.find, nil, 'x'), pcall(string.find, 'x', nil), pcall(string.match, {}, 'x')",
+    # table fields of locals and pairs/ipairs loops
+    "local function f(t) return t.a, t['b'], t.len end "
+    "return f({a = 1, b = 2}), f('str') ~= nil, pcall(f, nil), pcall(f, 5), f({[1] = 'x', len = 3})",
+    "local t = {1, 2, nil, 4} local n = 0 for i, v in ipairs(t) do n = n + i * v end "
+    "local u = {1, 2, 3} local seen = {} for i, v in ipairs(u) do seen[#seen + 1] = v if i == 1 then u[3] = nil u[2] = 'b' end end "
+    "return n, table.concat(seen, ','), pcall(function() for _ in ipairs(nil) do end end), "
+    "pcall(function() for _ in ipairs() do end end)",
+    "local t = {10, 20, x = 1, y = 2} local keys = {} for k in pairs(t) do keys[#keys + 1] = tostring(k) end "
+    "local sum = 0 for k, v in pairs(t) do sum = sum + v t[k] = nil end table.sort(keys) "
+    "return table.concat(keys, ','), sum, next(t)",
+    "local t = {5, 6} local r = {} for i, v, extra in ipairs(t) do r[#r + 1] = tostring(extra) end "
+    "for i in ipairs(t) do r[#r + 1] = i end return table.concat(r, ',')",
 ]
 
 
