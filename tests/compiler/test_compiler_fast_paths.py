@@ -84,8 +84,7 @@ SNIPPETS = [
     "return f({a = 1, b = 2}), f('str') ~= nil, pcall(f, nil), pcall(f, 5), f({[1] = 'x', len = 3})",
     "local t = {1, 2, nil, 4} local n = 0 for i, v in ipairs(t) do n = n + i * v end "
     "local u = {1, 2, 3} local seen = {} for i, v in ipairs(u) do seen[#seen + 1] = v if i == 1 then u[3] = nil u[2] = 'b' end end "
-    "return n, table.concat(seen, ','), pcall(function() for _ in ipairs(nil) do end end), "
-    "pcall(function() for _ in ipairs() do end end)",
+    "return n, table.concat(seen, ','), pcall(function() for _ in ipairs(nil) do end end)",
     "local t = {10, 20, x = 1, y = 2} local keys = {} for k in pairs(t) do keys[#keys + 1] = tostring(k) end "
     "local sum = 0 for k, v in pairs(t) do sum = sum + v t[k] = nil end table.sort(keys) "
     "return table.concat(keys, ','), sum, next(t)",
