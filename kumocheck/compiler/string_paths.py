@@ -221,8 +221,7 @@ def _format(gen: Any, call: _Call, want: str) -> str | None:
     if spec is None or len(spec[1]) != len(call.args) or not call.args:
         return None
     py_format, kinds = spec
-    if any(isinstance(a, (A.Call, A.Invoke, A.Varargs, A.Dots)) and not getattr(a, "wrapped", False)
-           for a in call.args[-1:]):
+    if _multi_value(call.args[-1]):
         return None  # a multi-value last argument: its count matters to Lua's errors
     values, checks = [], []
     # locals are read directly only when no argument has side effects
@@ -246,6 +245,11 @@ def _format(gen: Any, call: _Call, want: str) -> str | None:
     generic = f"{call.library}({fmt!r}, {', '.join(values)})"
     test = " & ".join(checks) if checks else "True"  # `&`: every argument evaluated, in order
     return _wrap(fast, False, test, generic, want, gen)
+
+
+def _multi_value(node: Any) -> bool:
+    """A last argument that passes all its values (a call or `...` not in parentheses)."""
+    return isinstance(node, (A.Call, A.Invoke, A.Varargs, A.Dots)) and not getattr(node, "wrapped", False)
 
 
 def _plain(gen: Any, node: Any) -> bool:
@@ -280,7 +284,7 @@ def _emit(gen: Any, node: Any, want: str) -> str | None:
     if call.invoke and isinstance(call.receiver, A.String):
         return None  # a literal receiver: already a direct library call
     if not call.invoke and call.name in ("find", "match") and len(call.args) == 1 and want != "multi" \
-            and _constant(call.args[0]) is _NOT:
+            and _constant(call.args[0]) is _NOT and not _multi_value(call.args[0]):
         first = f"{'Find_first' if call.name == 'find' else 'Match_first'}({gen.expr(call.receiver)}, {gen.expr(call.args[0])})"
         return f"({first} is not None)" if want == "cond" else first  # never false: an int, bytes or nil
     fast = _fast(call, want)

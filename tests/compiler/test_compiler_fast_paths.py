@@ -90,6 +90,8 @@ SNIPPETS = [
     "return table.concat(keys, ','), sum, next(t)",
     "local t = {5, 6} local r = {} for i, v, extra in ipairs(t) do r[#r + 1] = tostring(extra) end "
     "for i in ipairs(t) do r[#r + 1] = i end return table.concat(r, ',')",
+    "local function p() return 'b', 3 end local function q() return 'b' end "
+    "return string.find('abcb', p()), (string.find('abcb', p())), string.match('abcb', q()), string.find('abcb', (p()))",
 ]
 
 
