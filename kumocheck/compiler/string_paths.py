@@ -131,10 +131,11 @@ class _Guard:
             self.test = f"({self.value} := {code})"
         self.call = call
 
-    def generic(self) -> str:
-        """The tuple of results of the generic call (the receiver already evaluated)."""
+    def generic(self, args: str | None = None) -> str:
+        """The tuple of results of the generic call (the receiver, and `args` when given,
+        already evaluated)."""
         call, gen = self.call, self.call.gen
-        args = gen.arglist(call.args)
+        args = gen.arglist(call.args) if args is None else args
         rest = f", {args}" if args else ""
         if not call.invoke or isinstance(call.receiver, A.String):
             return f"{call.library}({self.value}{rest})"
@@ -155,13 +156,21 @@ def _regex(gen: Any, pattern: bytes) -> str:
 
 #: stands for the receiver in `_fast`'s code (no generated text holds a NUL character)
 _RECEIVER = "\0R\0"
+_PATTERN = "\0P\0"
 
 
-def _fast(call: _Call, want: str) -> tuple[str, bool] | None:
-    """(Python for a bytes receiver `_RECEIVER`, whether it is a whole tuple) in the
-    context `want` ("single", "multi" or "cond"), or None (then nothing was generated)."""
+def _fast(call: _Call, want: str) -> tuple[str, bool | None] | None:
+    """(Python for a bytes receiver `_RECEIVER`, whether it is a whole tuple, or None when it
+    also needs a bytes `_PATTERN` argument) in the context `want` ("single", "multi" or
+    "cond"), or None (then nothing was generated)."""
     gen, r, name = call.gen, _RECEIVER, call.name
     consts = [_constant(a) for a in call.args]
+    if (name == "find" and want != "multi" and len(consts) == 3 and consts[0] is _NOT and consts[1] == 1
+            and type(consts[1]) is int and isinstance(call.args[2], A.TrueExpr)):
+        k = gen.temp()  # s:find(p, 1, true): a plain search for a string p
+        if want == "cond":
+            return f"({_PATTERN} in {r})", None
+        return f"({k} + 1 if ({k} := {r}.find({_PATTERN})) >= 0 else None)", None
     if any(c is _NOT for c in consts):
         return None
     if name in _NO_ARGS and not consts:
@@ -292,6 +301,11 @@ def _emit(gen: Any, node: Any, want: str) -> str | None:
         return None
     guard = _Guard(call)
     code, whole = fast[0].replace(_RECEIVER, guard.value), fast[1]
+    if whole is None:  # `find(p, 1, true)`: the pattern is guarded too
+        pattern = gen.temp()
+        test = f"(type({guard.test}) is bytes) & (type({pattern} := {gen.expr(call.args[0])}) is bytes)"
+        generic = guard.generic(f"{pattern}, 1, True")
+        return _wrap(code.replace(_PATTERN, pattern), False, test, generic, want, gen)
     if want == "cond" and not code.startswith("(") and not whole:
         code = "True"  # lower/upper/sub/gsub results are strings, always true
     return _wrap(code, whole, f"type({guard.test}) is bytes", guard.generic(), want, gen)

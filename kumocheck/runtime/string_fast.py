@@ -16,7 +16,7 @@ from kumocheck.runtime import lua_string as S
 from kumocheck.runtime.lua_regex import _LIT, _OPEN, _CLOSE, _END, _ONE, _PLUS, _SINGLE
 
 __all__ = [
-    "lua_regex", "regex_groups", "can_match_empty", "python_template", "python_format",
+    "lua_regex", "can_match_empty", "python_template", "python_format",
     "find_first", "match_first",
 ]
 
@@ -31,12 +31,6 @@ def lua_regex(pattern: bytes) -> "_re.Pattern[bytes] | None":
     if not anchor:
         return regex
     return _re.compile(b"\\A" + regex.pattern)
-
-
-def regex_groups(pattern: bytes) -> int:
-    """How many captures a translatable pattern has."""
-    regex = lua_regex(pattern)
-    return regex.groups if regex is not None else -1
 
 
 def can_match_empty(pattern: bytes) -> bool:

@@ -92,6 +92,10 @@ SNIPPETS = [
     "for i in ipairs(t) do r[#r + 1] = i end return table.concat(r, ',')",
     "local function p() return 'b', 3 end local function q() return 'b' end "
     "return string.find('abcb', p()), (string.find('abcb', p())), string.match('abcb', q()), string.find('abcb', (p()))",
+    "local function f(s, p) if s:find(p, 1, true) then return s:find(p, 1, true), (string.find(s, p, 1, true)) end "
+    "return string.find(s, p, 1, true) end "
+    "return f('a.b', '.'), f('a.b', 'x'), f('', ''), f(12, 2), f('a1', 1), pcall(f, 'a', nil), pcall(f, nil, 'a'), "
+    "pcall(function() local n = 5 return n:find('5', 1, true) end)",
 ]
 
 
