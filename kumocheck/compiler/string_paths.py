@@ -25,7 +25,7 @@ from kumocheck.runtime import lua_string as S
 from kumocheck.runtime.base import truth
 from kumocheck.runtime.errors import LuaError
 from kumocheck.runtime.lua_number import tostring_number
-from kumocheck.runtime.string_fast import can_match_empty, lua_regex, python_format, python_template
+from kumocheck.runtime.string_fast import LuaFormat, can_match_empty, lua_regex, python_format, python_template
 
 __all__ = ["single", "multi", "cond", "concat", "length"]
 
@@ -227,11 +227,9 @@ def _format(gen: Any, call: _Call, want: str) -> str | None:
     if call.name != "format" or type(fmt) is not bytes or (call.invoke and not isinstance(call.receiver, A.String)):
         return None
     spec = python_format(fmt)
-    if spec is None or len(spec[1]) != len(call.args) or not call.args:
-        return None
+    if spec is None or len(spec[1]) != len(call.args) or not call.args or _multi_value(call.args[-1]):
+        return _formatter(gen, call, fmt, want)  # (a multi-value last argument: its count matters)
     py_format, kinds = spec
-    if _multi_value(call.args[-1]):
-        return None  # a multi-value last argument: its count matters to Lua's errors
     values, checks = [], []
     # locals are read directly only when no argument has side effects
     direct = all(_plain(gen, a) or _constant(a) is not _NOT for a in call.args)
@@ -254,6 +252,21 @@ def _format(gen: Any, call: _Call, want: str) -> str | None:
     generic = f"{call.library}({fmt!r}, {', '.join(values)})"
     test = " & ".join(checks) if checks else "True"  # `&`: every argument evaluated, in order
     return _wrap(fast, False, test, generic, want, gen)
+
+
+def _formatter(gen: Any, call: _Call, fmt: bytes, want: str) -> str | None:
+    """Any other constant format: a `LuaFormat` built once at import, called with the
+    arguments as `string.format` would be."""
+    if b"%" not in fmt or LuaFormat(fmt).items is None:
+        return None
+    code = f"Lua_format({fmt!r})"
+    name = gen.constants.get(code)
+    if name is None:
+        name = gen.constants[code] = f"_FMT{len(gen.constants) + 1}"
+    result = f"{name}({gen.arglist(call.args)})"
+    if want == "multi":
+        return f"({result},)"
+    return f"({result} is not None)" if want == "cond" else result
 
 
 def _multi_value(node: Any) -> bool:

@@ -13,11 +13,12 @@ import re as _re
 from typing import Any
 
 from kumocheck.runtime import lua_string as S
+from kumocheck.runtime.errors import LuaError
 from kumocheck.runtime.lua_regex import _LIT, _OPEN, _CLOSE, _END, _ONE, _PLUS, _SINGLE
 
 __all__ = [
     "lua_regex", "can_match_empty", "python_template", "python_format",
-    "find_first", "match_first",
+    "find_first", "match_first", "LuaFormat",
 ]
 
 
@@ -109,3 +110,98 @@ def match_first(s: Any, p: Any) -> Any:
                 return None
             return m.group(1) if m.re.groups else m.group(0)
     return S.str_match(s, p)[0]
+
+
+# -- string.format with a constant format --------------------------------------------------
+
+_SPEC = _re.compile(rb"%([-+ #0]*)([0-9]{0,2})(\.[0-9]{0,2})?([diouxXcsqaAeEfgGp])")
+
+
+class LuaFormat:
+    """A constant `string.format` format, split once into text and conversions.
+
+    Calling it with the arguments returns the formatted string (the first result) as
+    `string.format` does, conversion by conversion and error by error: an argument of the
+    type a conversion's Python `%` form handles identically (integers for `%d`, strings
+    without NULs for `%s`, finite numbers for `%f %e %g`...) uses that form, any other
+    goes to the library's own `_format_item`.
+    """
+
+    __slots__ = ("fmt", "items")
+
+    def __init__(self, fmt: bytes) -> None:
+        self.fmt = fmt
+        self.items: list | None = _split_format(fmt)
+
+    def __call__(self, *args: Any) -> bytes:
+        out = []
+        count = len(args)
+        n = 0
+        for item in self.items:
+            if type(item) is bytes:
+                out.append(item)
+                continue
+            if n >= count:
+                raise S.arg_error(n + 2, "format", "no value")
+            form, conv, py, kind = item
+            v = args[n]
+            n += 1
+            t = type(v)
+            if kind == 1 and t is int or kind == 2 and t is int and v >= 0:
+                out.append(py % v)
+            elif kind == 3 and t is bytes and b"\0" not in v:
+                out.append(py % v)
+            elif kind == 4 and (t is float and v - v == 0.0 or t is int and -2**53 <= v <= 2**53):
+                out.append(py % v)
+            else:
+                out.append(S._format_item(form, conv, v, n + 1))
+        return b"".join(out)
+
+
+def _split_format(fmt: bytes) -> list | None:
+    """Text pieces and (form, conv, Python format, kind) items; None when any
+    conversion is malformed (the library call then raises where Lua does)."""
+    items: list = []
+    i = 0
+    n = len(fmt)
+    while i < n:
+        j = fmt.find(b"%", i)
+        if j < 0:
+            items.append(fmt[i:])
+            break
+        if j > i:
+            items.append(fmt[i:j])
+        if fmt[j + 1:j + 2] == b"%":
+            items.append(b"%")
+            i = j + 2
+            continue
+        m = _SPEC.match(fmt, j)
+        if m is None or len(m.group(0)) - 1 >= S._MAX_FORMAT - 10:
+            return None
+        flags, width, precision, conv = m.groups()
+        form = m.group(0)
+        try:
+            S._format_item(form, conv[0], _SAMPLE.get(conv, 0), 2)  # validates the spec
+        except LuaError:
+            return None
+        items.append((form, conv[0], form, _kind(conv, flags, precision)))
+        i = m.end()
+    return items
+
+
+_SAMPLE = {b"s": b"", b"q": b"", b"c": 65, b"p": None,
+           b"a": 0.0, b"A": 0.0, b"e": 0.0, b"E": 0.0, b"f": 0.0, b"g": 0.0, b"G": 0.0}
+
+
+def _kind(conv: bytes, flags: bytes, precision: bytes | None) -> int:
+    """Which argument type the Python form of this conversion formats as C does
+    (0: none; 1: int; 2: non-negative int; 3: bytes; 4: finite number)."""
+    if conv in (b"d", b"i"):
+        return 1 if precision is None or b"0" not in flags else 0
+    if conv in (b"x", b"X", b"o"):
+        return 2 if b"#" not in flags and (precision is None or b"0" not in flags) else 0
+    if conv == b"s":
+        return 3
+    if conv in (b"f", b"e", b"E", b"g", b"G"):
+        return 4
+    return 0

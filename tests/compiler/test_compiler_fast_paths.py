@@ -96,6 +96,18 @@ SNIPPETS = [
     "return string.find(s, p, 1, true) end "
     "return f('a.b', '.'), f('a.b', 'x'), f('', ''), f(12, 2), f('a1', 1), pcall(f, 'a', nil), pcall(f, nil, 'a'), "
     "pcall(function() local n = 5 return n:find('5', 1, true) end)",
+    # any other constant format: split once, each conversion in Python only for the argument types it formats as C
+    "local function f(v) return ('[%5d|%-5d|%+d|% d|%05d|%.3d|%05.3d|%x|%X|%#x|%o|%5.3x]'):format(v, v, v, v, v, v, v, v, v, v, v, v) end "
+    "return f(0), f(42), f(-7), f(math.maxinteger), f(math.mininteger), pcall(f, 2.5), f(3.0), pcall(f, 'x'), pcall(f, '12')",
+    "local function f(v) return string.format('%f|%.2f|%10.3e|%g|%G|%#g|%-8.1f|%+.0f|%e', v, v, v, v, v, v, v, v, v) end "
+    "return f(0), f(-0.0), f(1/3), f(1e300), f(-2.5), f(12345678901234567), f(2^53 + 1), f(1/0), f(-1/0), pcall(f, 'z'), f('1.5')",
+    "local function f(v) return ('<%5s|%-5s|%.2s|%5.1s|%s>'):format(v, v, v, v, v) end "
+    "return f('abc'), f(''), f(12), f(1.5), pcall(f, 'a\\0b'), pcall(f, nil), pcall(f, {}), f(true)",
+    "local function f(...) return string.format('%s=%d;%c%q', ...) end "
+    "return f('a', 1, 65, 'x\\n'), pcall(f, 'a', 1), pcall(f, 'a'), pcall(f), f('a', 1, 66, 1/0, 'extra')",
+    "local function g() return 'v', 2 end return string.format('%s/%5.1f', g()), pcall(string.format, '%5.1f%s', g()), "
+    "pcall(function() return ('%y'):format(1) end), pcall(function() return ('%#d'):format(1) end), "
+    "pcall(function() return ('%123d'):format(1) end), pcall(string.format, 'a%')",
 ]
 
 
