@@ -100,7 +100,7 @@ SNIPPETS = [
     "local function f(v) return ('[%5d|%-5d|%+d|% d|%05d|%.3d|%05.3d|%x|%X|%#x|%o|%5.3x]'):format(v, v, v, v, v, v, v, v, v, v, v, v) end "
     "return f(0), f(42), f(-7), f(math.maxinteger), f(math.mininteger), pcall(f, 2.5), f(3.0), pcall(f, 'x'), pcall(f, '12')",
     "local function f(v) return string.format('%f|%.2f|%10.3e|%g|%G|%#g|%-8.1f|%+.0f|%e', v, v, v, v, v, v, v, v, v) end "
-    "return f(0), f(-0.0), f(1/3), f(1e300), f(-2.5), f(12345678901234567), f(2^53 + 1), f(1/0), f(-1/0), pcall(f, 'z'), f('1.5')",
+    "return f(0), f(-0.0), f(1/3), f(1e300), f(-2.5), f(12345678901234567), f(2^53 + 1), f(1/0), f(-1/0), f(0/0), f(-(0/0)), pcall(f, 'z'), f('1.5')",
     "local function f(v) return ('<%5s|%-5s|%.2s|%5.1s|%s>'):format(v, v, v, v, v) end "
     "return f('abc'), f(''), f(12), f(1.5), pcall(f, 'a\\0b'), pcall(f, nil), pcall(f, {}), f(true)",
     "local function f(...) return string.format('%s=%d;%c%q', ...) end "
