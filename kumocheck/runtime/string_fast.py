@@ -90,10 +90,13 @@ def python_format(fmt: bytes) -> tuple[bytes, tuple[str, ...]] | None:
     return b"".join(out), tuple(kinds)
 
 
+_DIRECT = S._DIRECT  # pattern -> (regex, anchored) or False; cleared in place when full
+
+
 def find_first(s: Any, p: Any) -> Any:
     """The first result of `string.find(s, p)` (a pattern known only at run time)."""
     if type(s) is bytes and type(p) is bytes:
-        direct = S._direct(p)
+        direct = _DIRECT.get(p) or S._direct(p)  # the cache read inline: no call when seen
         if direct is not False:
             m = direct[0].match(s) if direct[1] else direct[0].search(s)
             return None if m is None else m.start() + 1
@@ -103,7 +106,7 @@ def find_first(s: Any, p: Any) -> Any:
 def match_first(s: Any, p: Any) -> Any:
     """The first result of `string.match(s, p)` (a pattern known only at run time)."""
     if type(s) is bytes and type(p) is bytes:
-        direct = S._direct(p)
+        direct = _DIRECT.get(p) or S._direct(p)  # the cache read inline: no call when seen
         if direct is not False:
             m = direct[0].match(s) if direct[1] else direct[0].search(s)
             if m is None:
