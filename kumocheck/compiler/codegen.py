@@ -28,6 +28,7 @@ from typing import Any
 
 from luaparser import astnodes as A
 
+from kumocheck.compiler import string_paths, table_paths
 from kumocheck.compiler.integer_paths import IntegerPaths
 from kumocheck.compiler.numeric import IntegerFacts
 from kumocheck.runtime.queue_config import CONFIG_FIELDS
@@ -418,8 +419,9 @@ class CodeGenerator:
 
     def __init__(self, chunk: A.Chunk, info: Analysis, chunk_name: str, source_lines: list[str],
                  func_name: str, counters: dict[str, int], hoisted: list[Hoisted], static: dict[str, str],
-                 key_maps: dict[str, str] | None = None) -> None:
+                 key_maps: dict[str, str] | None = None, constants: dict[str, str] | None = None) -> None:
         self.chunk = chunk
+        self.constants = constants if constants is not None else {}  # code -> module constant (string_paths)
         self.key_maps = key_maps if key_maps is not None else {}  # map code -> constant name
         self.info = info
         self.chunk_name = chunk_name
@@ -529,7 +531,7 @@ class CodeGenerator:
         """Python for exactly `count` values of a Lua expression list, as a tuple expression."""
         if not values:
             return "(" + "None, " * count + ")" if count != 1 else "None"
-        if not _is_multi(values[-1]) and len(values) == count:
+        if len(values) == count and (count == 1 or not _is_multi(values[-1])):
             parts = [self.expr(v) for v in values]
             return ", ".join(parts) if count > 1 else parts[0]
         parts = [self.expr(v) for v in values[:-1]]
@@ -761,11 +763,15 @@ class CodeGenerator:
 
     def stmt_Forin(self, node: A.Forin) -> None:
         variables = self.info.decls[id(node)]
-        explist = self.tuple_of(node.iter)
+        fast = table_paths.loop(self, node)
+        explist = self.tuple_of(node.iter) if fast is None else ""
         names, rebinds = self.loop_targets(variables)
-        if len(variables) == 1:
-            names += ","
-        self.write(f"for {names} in Forin({explist}, {len(variables)}):")
+        if fast is not None:
+            self.write(f"for {names}{', ' + self.temp() if len(variables) == 1 else ''} in {fast}:")
+        else:
+            if len(variables) == 1:
+                names += ","
+            self.write(f"for {names} in Forin({explist}, {len(variables)}):")
         self.indent += 1
         for var, temp in rebinds:
             self.write(f"{var.pyname} = Cell({temp})")
@@ -834,8 +840,10 @@ class CodeGenerator:
             override = self.ints.overrides.get(id(node))
             if override is not None:
                 return override
-        if isinstance(node, A.Invoke):
-            fast = self.byte_at(node)
+        if isinstance(node, (A.Call, A.Invoke)):
+            fast = self.byte_at(node) if isinstance(node, A.Invoke) else None
+            if fast is None:
+                fast = string_paths.single(self, node)
             if fast is not None:
                 return fast
         if _is_multi(node):
@@ -896,6 +904,9 @@ class CodeGenerator:
         if not (node.notation == A.IndexNotation.DOT and isinstance(node.idx, A.Name)) and self.reads_late(node.value, node.idx):
             key = self.index_key(node)
             return f"Later(Index, {key}, {self.expr(node.value)})"
+        fast = table_paths.field(self, node)
+        if fast is not None:
+            return fast
         variable = self.variable_name(node.value)
         if variable is not None:
             return f"Index_n({self.expr(node.value)}, {self.index_key(node)}, {variable!r})"
@@ -938,6 +949,9 @@ class CodeGenerator:
 
     def call(self, node: Any) -> str:
         """Python for a call: evaluates to the tuple of results."""
+        fast = string_paths.multi(self, node)
+        if fast is not None:
+            return fast
         if isinstance(node, A.Invoke):
             receiver = self.expr(node.source)
             args = self.arglist(node.args)
@@ -1063,6 +1077,9 @@ class CodeGenerator:
         operands.append(current)
         if all(self.proven_string(o) for o in operands):  # bytes only: Python's own `+`
             return "(" + " + ".join(self.expr(o) for o in operands) + ")"
+        fast = string_paths.concat(self, operands)
+        if fast is not None:
+            return fast
         if len(operands) == 2:
             return f"Concat({self.expr(operands[0])}, {self.expr(operands[1])})"
         return "Concat_n(" + ", ".join(self.expr(o) for o in operands) + ")"
@@ -1174,7 +1191,7 @@ class CodeGenerator:
         return f"Bnot({self.expr(node.operand)})"
 
     def expr_ULengthOP(self, node: Any) -> str:
-        return f"Length({self.expr(node.operand)})"
+        return string_paths.length(self, node.operand) or f"Length({self.expr(node.operand)})"
 
     def cond(self, node: Any) -> str:
         """A Python expression that is true exactly when the Lua value is truthy."""
@@ -1191,6 +1208,10 @@ class CodeGenerator:
         if isinstance(node, A.Name):
             code = self.expr(node)
             return f"({code} is not None and {code} is not False)"
+        if isinstance(node, (A.Call, A.Invoke)):
+            fast = string_paths.cond(self, node)
+            if fast is not None:
+                return fast
         temp = self.temp()
         return f"(({temp} := {self.expr(node)}) is not None and {temp} is not False)"
 

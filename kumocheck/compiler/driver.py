@@ -160,11 +160,12 @@ def _compile(text: str, chunk_name: str, root: Path | None, version: str | None)
 
     hoisted: list[Hoisted] = []
     key_maps: dict[str, str] = {}
+    constants: dict[str, str] = {}
     chunks = []
     for unit in units:
         generator = CodeGenerator(
             unit.chunk, unit.info, unit.chunk_name, unit.text.split("\n"), unit.func, unit.counters, hoisted, static,
-            key_maps,
+            key_maps, constants,
         )
         chunks.append({"code": generator.generate().rstrip("\n")})
     # only keep the aliases the code uses, so the module stays readable
@@ -183,6 +184,7 @@ def _compile(text: str, chunk_name: str, root: Path | None, version: str | None)
         modules=[{"name": u.name, "func": u.func} for u in units[1:]],
         hoisted=hoisted,
         key_maps=[(name, code) for code, name in key_maps.items()],
+        constants=[(name, code) for code, name in constants.items()],
         main="chunk_main",
     )
     try:

@@ -32,7 +32,7 @@ __all__ = [
     "truth", "index", "setindex", "invoke", "length", "fornum", "forin", "build_table",
     "not_", "lua_error", "STRING_TABLE", "make_string_table", "lib_table",
     "Cell", "gt", "ge", "concat_n", "ConstConfig", "call", "later", "build_at", "setindex_at",
-    "index_named", "setindex_named", "invoke_named",
+    "index_named", "setindex_named", "invoke_named", "ipairs_loop", "pairs_loop",
 ]
 
 #: events whose handlers form a chain (declare_event! Multiple); every other name is single
@@ -309,6 +309,20 @@ def forin(explist: tuple, count: int = 2) -> Iterator[tuple]:
     if count == 2:
         return source
     return _adjust(source, count)
+
+
+def ipairs_loop(table: Any = None) -> Iterator[tuple]:
+    """`for i, v in ipairs(t)` with `ipairs` never reassigned: a table is walked directly."""
+    if type(table) is LuaTable:
+        return _ipairs(table)
+    return forin(base.b_ipairs(table), 2)
+
+
+def pairs_loop(table: Any = None) -> Iterator[tuple]:
+    """`for k, v in pairs(t)` with `pairs` never reassigned: a table is walked directly."""
+    if type(table) is LuaTable:
+        return table.items()
+    return forin(base.b_pairs(table), 2)
 
 
 def _adjust(source: Iterator[tuple], count: int) -> Iterator[tuple]:
