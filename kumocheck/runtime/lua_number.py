@@ -470,6 +470,9 @@ def add(a: LuaValue, b: LuaValue) -> int | float:
     if type(a) is float and type(b) is float:
         r = a + b
         return b if r != r and b != b else r
+    ta, tb = type(a), type(b)
+    if (ta is int or ta is float) and (tb is int or tb is float):  # int with float
+        return _fadd(float(a), float(b))
     return _arith_slow("add", _raw_add, a, b)
 
 
@@ -481,6 +484,9 @@ def sub(a: LuaValue, b: LuaValue) -> int | float:
     if type(a) is float and type(b) is float:
         r = a - b
         return a if r != r and a != a else r
+    ta, tb = type(a), type(b)
+    if (ta is int or ta is float) and (tb is int or tb is float):  # int with float
+        return _fsub(float(a), float(b))
     return _arith_slow("sub", _raw_sub, a, b)
 
 
@@ -492,6 +498,9 @@ def mul(a: LuaValue, b: LuaValue) -> int | float:
     if type(a) is float and type(b) is float:
         r = a * b
         return a if r != r and a != a else r
+    ta, tb = type(a), type(b)
+    if (ta is int or ta is float) and (tb is int or tb is float):  # int with float
+        return _fmul(float(a), float(b))
     return _arith_slow("mul", _raw_mul, a, b)
 
 
@@ -499,6 +508,9 @@ def div(a: LuaValue, b: LuaValue) -> float:
     """Lua ``a / b`` (always a float)."""
     if type(a) is float and type(b) is float and b and a == a:
         return a / b
+    ta, tb = type(a), type(b)
+    if (ta is int or ta is float) and (tb is int or tb is float):
+        return _fdiv(float(a), float(b))
     return _arith_slow("div", _raw_div, a, b)
 
 
