@@ -24,7 +24,6 @@ evaluation, checks) of one cold in-process run per corpus.
 from __future__ import annotations
 
 import argparse
-import cProfile
 import datetime as _dt
 import json
 import os

@@ -42,7 +42,7 @@ def shaping_toml(domains: int) -> str:
         out.append(f'max_message_rate = "{100 + i % 7}/h"  # tuned {i}')
         out.append("enable_tls = 'Required'")
         if i % 3 == 0:
-            out.append(f'mx_rollup = false')
+            out.append('mx_rollup = false')
         if i % 5 == 0:
             out.append(f'[["{name}".automation]]')
             out.append(r'regex = "^4\\d\\d .*(?:too many|rate limit)"')

@@ -74,7 +74,7 @@ def _helpers(w: _Writer, prefix: str, n: int) -> None:
         if kind == 0:
             w.add(
                 f"function M.{fn}(domain, campaign)",
-                f"  local entry = M.DOMAINS[domain]",
+                "  local entry = M.DOMAINS[domain]",
                 "  if entry == nil then",
                 f"    return {{ retry_interval = '{w.duration()}', max_age = '{w.duration()}' }}",
                 "  end",

@@ -30,7 +30,7 @@ from luaparser import astnodes as A
 
 from kumocheck.compiler import string_paths, table_paths
 from kumocheck.compiler.integer_paths import IntegerPaths
-from kumocheck.compiler.numeric import IntegerFacts
+from kumocheck.compiler.numeric import IntegerFacts, child_nodes
 from kumocheck.runtime.queue_config import CONFIG_FIELDS
 
 #: keys whose position a table constructor records for `kumocheck explain`
@@ -1229,12 +1229,7 @@ def _contains_code(node: Any) -> bool:
         item = stack.pop()
         if isinstance(item, (A.AnonymousFunction, A.Table)):
             return True
-        if isinstance(item, A.Node):
-            for value in vars(item).values():
-                if isinstance(value, list):
-                    stack.extend(v for v in value if isinstance(v, A.Node))
-                elif isinstance(value, A.Node):
-                    stack.append(value)
+        stack.extend(child_nodes(item))
     return False
 
 

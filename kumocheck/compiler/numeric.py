@@ -85,12 +85,19 @@ def _functions_in(node: Any) -> Iterator[Any]:
         if isinstance(item, A.AnonymousFunction):
             yield item
             continue
-        if isinstance(item, A.Node):
-            for value in vars(item).values():
-                if isinstance(value, list):
-                    stack.extend(v for v in value if isinstance(v, A.Node))
-                elif isinstance(value, A.Node):
-                    stack.append(value)
+        stack.extend(child_nodes(item))
+
+
+def child_nodes(node: Any) -> list:
+    """The AST nodes directly below `node` (its fields and the items of its list fields)."""
+    children: list = []
+    if isinstance(node, A.Node):
+        for value in vars(node).values():
+            if isinstance(value, list):
+                children.extend(v for v in value if isinstance(v, A.Node))
+            elif isinstance(value, A.Node):
+                children.append(value)
+    return children
 
 
 class IntegerFacts:
