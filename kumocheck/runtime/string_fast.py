@@ -68,25 +68,19 @@ def python_template(repl: bytes, groups: int) -> bytes | None:
 def python_format(fmt: bytes) -> tuple[bytes, tuple[str, ...]] | None:
     """(Python bytes format, the conversion of each argument ('s' or 'd')) for a Lua
     format made only of text, `%%`, `%s` and `%d` without modifiers; else None."""
+    items = _split_format(fmt)
+    if items is None:
+        return None
     out = []
     kinds = []
-    i = 0
-    n = len(fmt)
-    while i < n:
-        j = fmt.find(b"%", i)
-        if j < 0:
-            out.append(fmt[i:])
-            break
-        out.append(fmt[i:j])
-        conv = fmt[j + 1:j + 2]
-        if conv == b"%":
-            out.append(b"%%")
-        elif conv in (b"s", b"d"):
-            out.append(b"%" + conv)
-            kinds.append(conv.decode())
+    for item in items:
+        if type(item) is bytes:
+            out.append(item.replace(b"%", b"%%"))
+        elif item[0] in (b"%s", b"%d"):
+            out.append(item[0])
+            kinds.append(item[0][1:].decode())
         else:
             return None
-        i = j + 2
     return b"".join(out), tuple(kinds)
 
 
