@@ -3,10 +3,10 @@
 An arithmetic or comparison expression is compiled as one *integer tree* when every
 operation in it is exact on 64-bit integers (see `numeric.combine`) and every leaf is
 
-* pure and proven an integer (a literal, a local `IntegerFacts` gives a range, `#local`,
-  or a pure operation on those), or
-* a *guarded* leaf: a value with a known range whenever it is an integer, such as
-  `s:byte(i)`; the code evaluates it once into a temporary and checks it at run time.
+* a literal or a local `IntegerFacts` gives a range (read freely: nothing can change it), or
+* a *guarded* leaf: any other expression proven an integer (`#t`, `x & 0xff`), or one with
+  a known range whenever it is an integer, such as `s:byte(i)`; the code evaluates it
+  once into a temporary and checks it at run time.
 
 The tree becomes `(FAST if GUARDS else EXACT)`: FAST uses `+ - * // % << >> & | ^` and
 comparisons directly; EXACT is the ordinary runtime form over the same temporaries
@@ -46,7 +46,6 @@ class Guard:
 class Tree:
     fast: str
     bounds: Range
-    pure: bool  # no guards below
 
 
 class IntegerPaths:
@@ -101,14 +100,14 @@ class IntegerPaths:
             del guards[mark:]  # not exact as a tree: maybe still a proven leaf
         proven = self.facts.range(node)
         if proven is not None and isinstance(node, (A.Name, A.Number)):
-            return Tree(self.expr(node), proven, True)
+            return Tree(self.expr(node), proven)
         bounds = proven if proven is not None else (BYTE_RANGE if self.is_string_byte(node) else None)
         if bounds is None:
             return None
         # evaluated once, in Lua's order, before the fast path reads the pure leaves
         temp = self.temp()
         guards.append(Guard(node, temp, self.expr(node), bounds))
-        return Tree(temp, bounds, False)
+        return Tree(temp, bounds)
 
     def _operation(self, kind: type, node: Any, guards: list[Guard]) -> Tree | None:
         left = self._tree(node.left, guards)
@@ -118,14 +117,14 @@ class IntegerPaths:
         if right is None:
             return None
         if kind in _COMPARE_TREE:
-            return Tree(f"({left.fast} {_COMPARE_TREE[kind]} {right.fast})", (0, 1), left.pure and right.pure)
+            return Tree(f"({left.fast} {_COMPARE_TREE[kind]} {right.fast})", (0, 1))
         if kind in _BITWISE_TREE:
             bounds = _bitwise(kind, left.bounds, right.bounds)
         else:
             bounds = combine(kind, left.bounds, right.bounds)
         if bounds is None:
             return None
-        return Tree(f"({left.fast} {PY_OPERATOR[kind]} {right.fast})", bounds, left.pure and right.pure)
+        return Tree(f"({left.fast} {PY_OPERATOR[kind]} {right.fast})", bounds)
 
 
 def _bitwise(kind: type, left: Range, right: Range) -> Range:
